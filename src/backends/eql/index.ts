@@ -1,0 +1,168 @@
+/**
+ * Elasticsearch EQL. Operators are chosen by the IR's semantics: `:` is case-insensitive and
+ * treats every `*`/`?` as a wildcard with no escape, `==`/`in`/`like` are case-sensitive, and
+ * values `:` cannot write (a literal `*` or `?`) fall back to `in~` or `regex~`, which are exact.
+ */
+import { assertNever, type LeafNode, type MatchNode, type Node } from '../../ir/nodes.js';
+import { exactValue, hasLiteralGlobChars, isExact, renderPattern, type Pattern } from '../../ir/pattern.js';
+import { irRegexToLucene, patternToLuceneRegex } from '../lucene-regex.js';
+import type { Backend } from '../backend.js';
+import { eqlField, eqlString } from './strings.js';
+
+const STEP = '  ';
+
+export const eql: Backend = {
+  name: 'eql',
+  fileName: 'eql.eql',
+  title: 'Elasticsearch EQL',
+  compile(query) {
+    const { category, rest } = liftEventCategory(query);
+    const body = rest === undefined ? 'true' : render(rest, STEP);
+    return `${category} where ${body}\n`;
+  },
+};
+
+/**
+ * `network where ...` is EQL's filter on `event.category` (a case-sensitive term), so a
+ * top-level conjunct `event.category == "x"` becomes the event category; else `any`.
+ */
+function liftEventCategory(query: Node): { category: string; rest: Node | undefined } {
+  const conjuncts = query.kind === 'and' && query.label === undefined ? query.children : [query];
+  const index = conjuncts.findIndex(
+    (c) =>
+      c.kind === 'match' &&
+      c.label === undefined &&
+      c.field.name === 'event.category' &&
+      !c.caseInsensitive &&
+      c.patterns.length === 1 &&
+      isExact(c.patterns[0] as Pattern) &&
+      /^[a-z_][a-z0-9_]*$/.test(exactValue(c.patterns[0] as Pattern)),
+  );
+  if (index < 0) return { category: 'any', rest: query };
+  const category = exactValue(((conjuncts[index] as MatchNode).patterns[0]) as Pattern);
+  const others = conjuncts.filter((_, i) => i !== index);
+  const rest = others.length === 0 ? undefined : others.length === 1 ? others[0] : { ...(query as Node & { kind: 'and' }), children: others };
+  return { category, rest };
+}
+
+function comment(node: Node): string {
+  return node.label === undefined ? '' : `/* ${node.label.replace(/\*\//g, '* /')} */ `;
+}
+
+/** Renders a node whose continuation lines are indented by `indent`. */
+function render(node: Node, indent: string): string {
+  return comment(node) + renderBare(node, indent);
+}
+
+function renderBare(node: Node, indent: string): string {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return node.children.map((c) => operand(c, indent, node.kind)).join(`\n${indent}${node.kind} `);
+    case 'not':
+      return renderNot(node.child, indent);
+    case 'match':
+    case 'exists':
+    case 'equals':
+    case 'range':
+    case 'cidr':
+    case 'regex': {
+      const alternatives = leaf(node, indent);
+      return alternatives.length === 1 ? (alternatives[0] as string) : alternatives.join(' or ');
+    }
+    default:
+      return assertNever(node, 'IR node');
+  }
+}
+
+/** A child of and/or/not, parenthesised when it is a group (explicit even where precedence would do). */
+function operand(node: Node, indent: string, parent: 'and' | 'or' | 'not'): string {
+  if (node.kind === 'and' || node.kind === 'or') return comment(node) + group(renderBare(node, indent + STEP), indent);
+  if (isLeafNode(node)) {
+    const alternatives = leaf(node, indent);
+    if (alternatives.length > 1 && parent !== 'or') return comment(node) + `(${alternatives.join(' or ')})`;
+  }
+  return render(node, indent);
+}
+
+function group(inner: string, indent: string): string {
+  return `(\n${indent}${STEP}${inner}\n${indent})`;
+}
+
+function renderNot(child: Node, indent: string): string {
+  if (child.label === undefined) {
+    if (child.kind === 'exists') return `${eqlField(child.field.name)} == null`;
+    if (child.kind === 'match' && !child.caseInsensitive && child.patterns.every(isExact)) {
+      const values = child.patterns.map(exactValue);
+      return values.length === 1
+        ? `${eqlField(child.field.name)} != ${eqlString(values[0] as string)}`
+        : `${eqlField(child.field.name)} not in ${list(values.map(eqlString), indent)}`;
+    }
+  }
+  return `not ${operand(child, indent, 'not')}`;
+}
+
+function isLeafNode(node: Node): node is LeafNode {
+  return node.kind !== 'and' && node.kind !== 'or' && node.kind !== 'not';
+}
+
+/** A list literal: inline when short, one item per line otherwise (readable diffs). */
+function list(items: readonly string[], indent: string): string {
+  if (items.length <= 3 && items.join(', ').length <= 80) return `(${items.join(', ')})`;
+  return `(\n${items.map((i) => `${indent}${STEP}${i}`).join(',\n')}\n${indent})`;
+}
+
+function single(items: readonly string[], indent: string): string {
+  return items.length === 1 ? (items[0] as string) : list(items, indent);
+}
+
+/** A leaf as one or more EQL expressions that are OR-ed together. */
+function leaf(node: LeafNode, indent: string): string[] {
+  const f = eqlField(node.field.name);
+  switch (node.kind) {
+    case 'match':
+      return matchExpressions(node, f, indent);
+    case 'exists':
+      return [`${f} != null`];
+    case 'equals':
+      return [`${f} == ${String(node.value)}`];
+    case 'range': {
+      const parts: string[] = [];
+      if (node.gt !== undefined) parts.push(`${f} > ${node.gt}`);
+      if (node.gte !== undefined) parts.push(`${f} >= ${node.gte}`);
+      if (node.lt !== undefined) parts.push(`${f} < ${node.lt}`);
+      if (node.lte !== undefined) parts.push(`${f} <= ${node.lte}`);
+      return [parts.length === 1 ? (parts[0] as string) : `(${parts.join(' and ')})`];
+    }
+    case 'cidr':
+      return [`cidrMatch(${f}, ${node.cidrs.map(eqlString).join(', ')})`];
+    case 'regex':
+      return [`${f} ${node.caseInsensitive ? 'regex~' : 'regex'} ${eqlString(irRegexToLucene(node.regex))}`];
+    default:
+      return assertNever(node, 'IR leaf');
+  }
+}
+
+function matchExpressions(node: MatchNode, f: string, indent: string): string[] {
+  // Glob operators (`:`, `like`) read every `*`/`?` as a wildcard; patterns with a literal one
+  // go to the exact list operator or to a regex, which can escape them.
+  const glob: string[] = [];
+  const exact: string[] = [];
+  const regexes: string[] = [];
+  for (const p of node.patterns) {
+    if (!hasLiteralGlobChars(p)) glob.push(eqlString(renderPattern(p, { anyRun: '*', oneChar: '?', literal: (t) => t })));
+    else if (isExact(p)) exact.push(eqlString(exactValue(p)));
+    else regexes.push(eqlString(patternToLuceneRegex(p)));
+  }
+  const out: string[] = [];
+  const ci = node.caseInsensitive;
+  if (glob.length > 0) {
+    const allExact = node.patterns.every(isExact) && exact.length === 0 && regexes.length === 0;
+    if (ci) out.push(`${f} : ${single(glob, indent)}`);
+    else if (allExact) out.push(glob.length === 1 ? `${f} == ${glob[0] as string}` : `${f} in ${list(glob, indent)}`);
+    else out.push(`${f} like ${single(glob, indent)}`);
+  }
+  if (exact.length > 0) out.push(`${f} ${ci ? 'in~' : 'in'} ${list(exact, indent)}`);
+  for (const r of regexes) out.push(`${f} ${ci ? 'regex~' : 'regex'} ${r}`);
+  return out;
+}

@@ -1,0 +1,26 @@
+/** EQL lexical rules: string literals and field names. */
+
+/**
+ * A double-quoted EQL string. Only `\\ \" \n \r \t` and `\u{...}` are escapes, so every
+ * backslash is doubled and other control characters use `\u{XX}`.
+ */
+export function eqlString(value: string): string {
+  let out = '"';
+  for (const ch of value) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === '"') out += '\\"';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (cp < 0x20 || cp === 0x7f) out += `\\u{${cp.toString(16).toUpperCase()}}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+/** Field names: backticks unless every dotted segment is a plain identifier (`@timestamp` is fine). */
+export function eqlField(name: string): string {
+  const plain = name.split('.').every((seg, i) => (i === 0 ? /^@?[A-Za-z_][A-Za-z0-9_]*$/ : /^[A-Za-z_][A-Za-z0-9_]*$/).test(seg));
+  return plain ? name : `\`${name.replace(/`/g, '``')}\``;
+}

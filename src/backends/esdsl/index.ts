@@ -1,0 +1,97 @@
+/**
+ * Elasticsearch Query DSL: a complete `_search` body. Filters only (no scoring), `must_not`
+ * for negation (plain complement: documents without the field match), `case_insensitive`
+ * on `term`/`wildcard`/`regexp` where the IR says so. `terms` has no such flag, so a
+ * case-insensitive list becomes a `bool.should` of `term`s.
+ */
+import { assertNever, type LeafNode, type Node } from '../../ir/nodes.js';
+import { exactValue, isExact, renderPattern, type Pattern } from '../../ir/pattern.js';
+import { stableJson, type JsonValue } from '../../util/stable-json.js';
+import { irRegexToLucene } from '../lucene-regex.js';
+import type { Backend } from '../backend.js';
+
+export const esdsl: Backend = {
+  name: 'esdsl',
+  fileName: 'esdsl.json',
+  title: 'Elasticsearch Query DSL',
+  compile(query) {
+    return stableJson({ query: toQuery(query) });
+  },
+};
+
+type Query = { readonly [key: string]: JsonValue };
+
+export function toQuery(node: Node): Query {
+  switch (node.kind) {
+    case 'and': {
+      // Negated conjuncts go to must_not directly: same meaning, one level less.
+      const filter = node.children.filter((c) => c.kind !== 'not' || c.label !== undefined).map(toQuery);
+      const mustNot = node.children.flatMap((c) => (c.kind === 'not' && c.label === undefined ? [toQuery(c.child)] : []));
+      return { bool: { ...(filter.length > 0 ? { filter } : {}), ...(mustNot.length > 0 ? { must_not: mustNot } : {}) } };
+    }
+    case 'or':
+      return anyOf(node.children.map(toQuery));
+    case 'not':
+      return { bool: { must_not: [toQuery(node.child)] } };
+    case 'match':
+    case 'exists':
+    case 'equals':
+    case 'range':
+    case 'cidr':
+    case 'regex':
+      return leaf(node);
+    default:
+      return assertNever(node, 'IR node');
+  }
+}
+
+function anyOf(queries: readonly Query[]): Query {
+  return queries.length === 1 ? (queries[0] as Query) : { bool: { should: [...queries], minimum_should_match: 1 } };
+}
+
+/** Wildcard query syntax: `*`, `?`, and a backslash escapes the next character. */
+export function wildcardValue(pattern: Pattern): string {
+  return renderPattern(pattern, { anyRun: '*', oneChar: '?', literal: (t) => t.replace(/[\\*?]/g, '\\$&') });
+}
+
+function ciFlag(caseInsensitive: boolean): { case_insensitive?: true } {
+  return caseInsensitive ? { case_insensitive: true } : {};
+}
+
+function leaf(node: LeafNode): Query {
+  const f = node.field.name;
+  switch (node.kind) {
+    case 'match': {
+      // Source order is kept; a case-sensitive exact list becomes one `terms` where its first value was.
+      const ci = node.caseInsensitive;
+      const exactList = node.patterns.filter(isExact).map(exactValue);
+      const useTerms = !ci && exactList.length > 1;
+      const queries: Query[] = [];
+      for (const p of node.patterns) {
+        if (!isExact(p)) queries.push({ wildcard: { [f]: { value: wildcardValue(p), ...ciFlag(ci) } } });
+        else if (!useTerms) queries.push({ term: { [f]: { value: exactValue(p), ...ciFlag(ci) } } });
+        else if (exactValue(p) === exactList[0]) queries.push({ terms: { [f]: exactList } });
+      }
+      return anyOf(queries);
+    }
+    case 'exists':
+      return { exists: { field: f } };
+    case 'equals':
+      return { term: { [f]: { value: node.value } } };
+    case 'range': {
+      const bounds: { [k: string]: number } = {};
+      for (const k of ['gt', 'gte', 'lt', 'lte'] as const) {
+        const v = node[k];
+        if (v !== undefined) bounds[k] = v;
+      }
+      return { range: { [f]: bounds } };
+    }
+    case 'cidr':
+      // A term query on an `ip` field accepts CIDR notation.
+      return node.cidrs.length === 1 ? { term: { [f]: { value: node.cidrs[0] as string } } } : { terms: { [f]: [...node.cidrs] } };
+    case 'regex':
+      return { regexp: { [f]: { value: irRegexToLucene(node.regex), ...ciFlag(node.caseInsensitive) } } };
+    default:
+      return assertNever(node, 'IR leaf');
+  }
+}

@@ -1,0 +1,13 @@
+/** Every target siemc compiles to. Adding a backend is one folder and one line here. */
+import type { Backend } from './backend.js';
+import { eql } from './eql/index.js';
+import { esdsl } from './esdsl/index.js';
+
+export const backends: readonly Backend[] = [
+  esdsl,
+  eql,
+];
+
+export function backendNamed(name: string): Backend | undefined {
+  return backends.find((b) => b.name === name);
+}

@@ -1,0 +1,198 @@
+/**
+ * Typed field references. The methods a field offers depend on its ECS type, so comparing a
+ * number with a keyword, a wildcard on a boolean or a CIDR on a non-ip field does not compile.
+ */
+import * as ir from '../ir/nodes.js';
+import { exactPattern, globPattern, type Pattern } from '../ir/pattern.js';
+import { parseCidr } from '../eval/cidr.js';
+import { condition, type Condition } from './condition.js';
+import { ecsFieldTypes } from './ecs-fields.generated.js';
+import { reportProblem } from './problems.js';
+
+export type EcsFieldTypes = typeof ecsFieldTypes;
+export type EcsFieldName = keyof EcsFieldTypes;
+
+type StringType = 'keyword' | 'constant_keyword' | 'wildcard' | 'match_only_text' | 'text' | 'flattened';
+type NumberType = 'long' | 'integer' | 'float' | 'double' | 'scaled_float';
+
+/** A pattern built with `pattern(...)`, for values with a literal `*` or `?`. */
+export interface BuiltPattern {
+  readonly parts: Pattern;
+}
+/** A glob is text where `*` and `?` are wildcards and `\` is literal (as in EQL), or a built pattern. */
+export type Glob = string | BuiltPattern;
+
+function toPattern(glob: Glob): Pattern {
+  return typeof glob === 'string' ? globPattern(glob) : glob.parts;
+}
+
+function asList<T extends string | object>(value: T | readonly T[]): readonly T[] {
+  return isList(value) ? value : [value];
+}
+
+function isList<T>(value: T | readonly T[]): value is readonly T[] {
+  return Array.isArray(value);
+}
+
+function nonEmpty<T>(field: ir.Field, what: string, values: readonly T[]): readonly T[] {
+  if (values.length === 0) reportProblem('SIEMC-R011', `empty ${what} list for field ${field.name}`);
+  return values;
+}
+
+class BaseField {
+  constructor(readonly field: ir.Field) {}
+  /** The field has at least one value (an empty string counts, `null` and `[]` do not). */
+  exists(): Condition {
+    return condition(ir.exists(this.field));
+  }
+}
+
+export class StringField extends BaseField {
+  /** Exact, case-sensitive equality (EQL `==`). */
+  equals(value: string): Condition {
+    return this.in([value]);
+  }
+  /** Exact equality ignoring case (EQL `:` without wildcards). */
+  equalsIgnoreCase(value: string): Condition {
+    return this.inIgnoreCase([value]);
+  }
+  /** Exact, case-sensitive membership (EQL `in`). */
+  in(values: readonly string[]): Condition {
+    return this.matchAll(nonEmpty(this.field, 'value', values).map(exactPattern), false);
+  }
+  /** Exact membership ignoring case (EQL `in~`). */
+  inIgnoreCase(values: readonly string[]): Condition {
+    return this.matchAll(nonEmpty(this.field, 'value', values).map(exactPattern), true);
+  }
+  /** Case-sensitive wildcard match of the whole value, `*` any run, `?` one character (EQL `like`). */
+  like(globs: Glob | readonly Glob[]): Condition {
+    return this.matchAll(nonEmpty(this.field, 'pattern', asList<Glob>(globs)).map(toPattern), false);
+  }
+  /** Wildcard match ignoring case (EQL `:` / `like~`). */
+  likeIgnoreCase(globs: Glob | readonly Glob[]): Condition {
+    return this.matchAll(nonEmpty(this.field, 'pattern', asList<Glob>(globs)).map(toPattern), true);
+  }
+  /** Whole-value regular expression in the portable subset (docs/semantics.md). */
+  matches(regex: string): Condition {
+    return this.regex(regex, false);
+  }
+  matchesIgnoreCase(regex: string): Condition {
+    return this.regex(regex, true);
+  }
+  private regex(source: string, caseInsensitive: boolean): Condition {
+    try {
+      new RegExp(source, 'u');
+    } catch (e) {
+      reportProblem('SIEMC-R012', `invalid regular expression for ${this.field.name}: ${(e as Error).message}`);
+    }
+    return condition(ir.regex(this.field, source, caseInsensitive));
+  }
+  private matchAll(patterns: readonly Pattern[], caseInsensitive: boolean): Condition {
+    return condition(ir.match(this.field, patterns, caseInsensitive));
+  }
+}
+
+export class NumberField extends BaseField {
+  equals(value: number): Condition {
+    return condition(ir.equals(this.field, value));
+  }
+  gt(value: number): Condition {
+    return condition(ir.range(this.field, { gt: value }));
+  }
+  gte(value: number): Condition {
+    return condition(ir.range(this.field, { gte: value }));
+  }
+  lt(value: number): Condition {
+    return condition(ir.range(this.field, { lt: value }));
+  }
+  lte(value: number): Condition {
+    return condition(ir.range(this.field, { lte: value }));
+  }
+  /** Inclusive range. */
+  between(low: number, high: number): Condition {
+    if (low > high) reportProblem('SIEMC-R013', `empty range [${low}, ${high}] for ${this.field.name}`);
+    return condition(ir.range(this.field, { gte: low, lte: high }));
+  }
+}
+
+export class BooleanField extends BaseField {
+  equals(value: boolean): Condition {
+    return condition(ir.equals(this.field, value));
+  }
+  isTrue(): Condition {
+    return this.equals(true);
+  }
+  isFalse(): Condition {
+    return this.equals(false);
+  }
+}
+
+export class IpField extends BaseField {
+  /** The address lies in one of the networks (IPv4 or IPv6 CIDR; a bare address means itself). */
+  inCidr(cidrs: string | readonly string[]): Condition {
+    const list = nonEmpty(this.field, 'CIDR', asList<string>(cidrs));
+    for (const c of list) if (parseCidr(c) === undefined) reportProblem('SIEMC-R014', `invalid CIDR "${c}" for ${this.field.name}`);
+    return condition(ir.cidr(this.field, list));
+  }
+}
+
+export class DateField extends BaseField {}
+
+export type FieldFor<T> = T extends StringType
+  ? StringField
+  : T extends NumberType
+    ? NumberField
+    : T extends 'boolean'
+      ? BooleanField
+      : T extends 'ip'
+        ? IpField
+        : T extends 'date'
+          ? DateField
+          : BaseField;
+
+function fieldOf(name: string, type: ir.FieldType): BaseField {
+  const f: ir.Field = Object.freeze({ name, type });
+  switch (type) {
+    case 'keyword':
+    case 'constant_keyword':
+    case 'wildcard':
+    case 'match_only_text':
+    case 'text':
+    case 'flattened':
+      return new StringField(f);
+    case 'long':
+    case 'integer':
+    case 'float':
+    case 'double':
+    case 'scaled_float':
+      return new NumberField(f);
+    case 'boolean':
+      return new BooleanField(f);
+    case 'ip':
+      return new IpField(f);
+    case 'date':
+      return new DateField(f);
+    case 'geo_point':
+    case 'object':
+    case 'nested':
+      return new BaseField(f);
+    default:
+      return ir.assertNever(type, 'field type');
+  }
+}
+
+/** An ECS field by name; its operators follow its ECS type. */
+export function field<N extends EcsFieldName>(name: N): FieldFor<EcsFieldTypes[N]> {
+  const type = ecsFieldTypes[name] as ir.FieldType | undefined;
+  if (type === undefined) {
+    // Unreachable from type-checked code; kept for rules loaded without the type check.
+    reportProblem('SIEMC-R015', `unknown ECS field "${String(name)}"`);
+    return fieldOf(String(name), 'keyword') as FieldFor<EcsFieldTypes[N]>;
+  }
+  return fieldOf(name, type) as FieldFor<EcsFieldTypes[N]>;
+}
+
+/** A field outside ECS, with the Elasticsearch type the rule author vouches for. */
+export function customField<T extends ir.FieldType>(name: string, type: T): FieldFor<T> {
+  return fieldOf(name, type) as FieldFor<T>;
+}

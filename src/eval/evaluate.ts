@@ -1,0 +1,71 @@
+/**
+ * The reference evaluator: the executable form of docs/semantics.md. Every backend's output
+ * is judged against what this function says an event should do.
+ */
+import { assertNever, type LeafNode, type Node } from '../ir/nodes.js';
+import { cidrContains } from './cidr.js';
+import { globMatches } from './glob.js';
+import { asBoolean, asKeyword, asNumber, fieldValues, type Json } from './values.js';
+
+export function evaluate(node: Node, event: Json): boolean {
+  switch (node.kind) {
+    case 'and':
+      return node.children.every((c) => evaluate(c, event));
+    case 'or':
+      return node.children.some((c) => evaluate(c, event));
+    case 'not':
+      return !evaluate(node.child, event);
+    case 'match':
+    case 'exists':
+    case 'equals':
+    case 'range':
+    case 'cidr':
+    case 'regex':
+      // A leaf is true when at least one of the field's values satisfies it; no values, no match.
+      return fieldValues(event, node.field.name).some((v) => leafHolds(node, v));
+    default:
+      return assertNever(node, 'IR node');
+  }
+}
+
+function leafHolds(node: LeafNode, value: string | number | boolean): boolean {
+  switch (node.kind) {
+    case 'match': {
+      const text = asKeyword(value);
+      return node.patterns.some((p) => globMatches(p, text, node.caseInsensitive));
+    }
+    case 'exists':
+      return true;
+    case 'equals':
+      return typeof node.value === 'boolean' ? asBoolean(value) === node.value : asNumber(value) === node.value;
+    case 'range': {
+      const n = asNumber(value);
+      if (n === undefined) return false;
+      return (
+        (node.gt === undefined || n > node.gt) &&
+        (node.gte === undefined || n >= node.gte) &&
+        (node.lt === undefined || n < node.lt) &&
+        (node.lte === undefined || n <= node.lte)
+      );
+    }
+    case 'cidr':
+      return node.cidrs.some((c) => cidrContains(c, asKeyword(value)));
+    case 'regex':
+      return wholeValueRegex(node.regex, node.caseInsensitive).test(asKeyword(value));
+    default:
+      return assertNever(node, 'IR leaf');
+  }
+}
+
+const regexCache = new Map<string, RegExp>();
+
+/** IR regexes match the whole value and `.` matches any character, newlines included. */
+export function wholeValueRegex(source: string, caseInsensitive: boolean): RegExp {
+  const key = `${caseInsensitive ? 'i' : 's'}:${source}`;
+  let re = regexCache.get(key);
+  if (re === undefined) {
+    re = new RegExp(`^(?:${source})$`, caseInsensitive ? 'sui' : 'su');
+    regexCache.set(key, re);
+  }
+  return re;
+}

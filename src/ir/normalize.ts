@@ -1,0 +1,130 @@
+/**
+ * Normalisation passes. Each is a pure function from IR to IR that preserves meaning
+ * (test/ir/normalize.test.ts checks that with the evaluator on random trees).
+ */
+import { and, assertNever, match, not, or, type MatchNode, type Node } from './nodes.js';
+import { patternKey, type Pattern } from './pattern.js';
+
+export function normalize(node: Node): Node {
+  return foldSameFieldOrs(flatten(dedupePatterns(node)));
+}
+
+/** Removes repeated patterns from match lists (the reference domain list has duplicates). */
+export function dedupePatterns(node: Node): Node {
+  return mapLeaves(node, (leaf) => {
+    if (leaf.kind !== 'match') return leaf;
+    const seen = new Set<string>();
+    const unique: Pattern[] = [];
+    for (const p of leaf.patterns) {
+      const key = patternKey(p);
+      if (!seen.has(key)) {
+        seen.add(key);
+        unique.push(p);
+      }
+    }
+    return unique.length === leaf.patterns.length ? leaf : match(leaf.field, unique, leaf.caseInsensitive, leaf.label);
+  });
+}
+
+/**
+ * Splices unlabelled and-in-and / or-in-or, unwraps single-child groups and double negation.
+ * Labelled groups stay, so a clause a rule author named keeps its name in every target.
+ */
+export function flatten(node: Node): Node {
+  switch (node.kind) {
+    case 'and':
+    case 'or': {
+      const children: Node[] = [];
+      for (const child of node.children.map(flatten)) {
+        if (child.kind === node.kind && child.label === undefined) children.push(...child.children);
+        else children.push(child);
+      }
+      const only = children[0];
+      if (children.length === 1 && only !== undefined) return relabel(only, node.label);
+      return node.kind === 'and' ? and(children, node.label) : or(children, node.label);
+    }
+    case 'not': {
+      const child = flatten(node.child);
+      if (child.kind === 'not' && node.label === undefined && child.label === undefined) return child.child;
+      return not(child, node.label);
+    }
+    case 'match':
+    case 'exists':
+    case 'equals':
+    case 'range':
+    case 'cidr':
+    case 'regex':
+      return node;
+    default:
+      return assertNever(node, 'IR node');
+  }
+}
+
+/** `f: a or f: b` becomes `f: (a, b)` when case handling agrees; order of first appearance is kept. */
+export function foldSameFieldOrs(node: Node): Node {
+  switch (node.kind) {
+    case 'or': {
+      const children: Node[] = [];
+      const byKey = new Map<string, number>();
+      for (const child of node.children.map(foldSameFieldOrs)) {
+        if (child.kind === 'match' && child.label === undefined) {
+          const key = `${child.field.name}\u0000${child.caseInsensitive}`;
+          const at = byKey.get(key);
+          const previous = at === undefined ? undefined : children[at];
+          if (at !== undefined && previous?.kind === 'match') {
+            children[at] = mergeMatches(previous, child);
+            continue;
+          }
+          byKey.set(key, children.length);
+        }
+        children.push(child);
+      }
+      const only = children[0];
+      if (children.length === 1 && only !== undefined) return dedupePatterns(relabel(only, node.label));
+      return dedupePatterns(or(children, node.label));
+    }
+    case 'and':
+      return and(node.children.map(foldSameFieldOrs), node.label);
+    case 'not':
+      return not(foldSameFieldOrs(node.child), node.label);
+    case 'match':
+    case 'exists':
+    case 'equals':
+    case 'range':
+    case 'cidr':
+    case 'regex':
+      return node;
+    default:
+      return assertNever(node, 'IR node');
+  }
+}
+
+function mergeMatches(a: MatchNode, b: MatchNode): MatchNode {
+  return match(a.field, [...a.patterns, ...b.patterns], a.caseInsensitive, a.label);
+}
+
+function relabel(node: Node, label: string | undefined): Node {
+  if (label === undefined || node.label !== undefined) return node;
+  return Object.freeze({ ...node, label });
+}
+
+/** Rebuilds a tree with each leaf replaced; shared by passes that only touch leaves. */
+export function mapLeaves(node: Node, f: (leaf: Exclude<Node, { kind: 'and' | 'or' | 'not' }>) => Node): Node {
+  switch (node.kind) {
+    case 'and':
+      return and(node.children.map((c) => mapLeaves(c, f)), node.label);
+    case 'or':
+      return or(node.children.map((c) => mapLeaves(c, f)), node.label);
+    case 'not':
+      return not(mapLeaves(node.child, f), node.label);
+    case 'match':
+    case 'exists':
+    case 'equals':
+    case 'range':
+    case 'cidr':
+    case 'regex':
+      return f(node);
+    default:
+      return assertNever(node, 'IR node');
+  }
+}
