@@ -27,8 +27,8 @@
 # Maven local repository (the download cache; reused between runs).
 : "${SIEMC_M2_REPO:=${HOME:-/root}/.m2/repository}"
 
-# A JDK >= 21 for Elasticsearch 9.x: Temurin 25 by default, else the newest
-# JDK >= 21 found under /usr/lib/jvm.
+# A JDK >= 21 for Elasticsearch 9.x: Temurin 25 by default, else the first
+# JDK >= 21 found under /usr/lib/jvm (by its release file).
 if [ -z "${SIEMC_ES_JAVA_HOME:-}" ]; then
   if [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]; then
     SIEMC_ES_JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
@@ -74,10 +74,12 @@ siemc_es_die() {
 siemc_es_mvn_get() {
   local artifact=$1 out
   command -v mvn >/dev/null 2>&1 || siemc_es_die "mvn not found (apt-get install maven)"
-  if ! out=$(mvn -B -q -Dmaven.repo.local="$SIEMC_M2_REPO" \
+  # -U: retry an artifact whose earlier download failed (Maven caches misses).
+  if ! out=$(mvn -B -q -U -Dstyle.color=never -Dmaven.repo.local="$SIEMC_M2_REPO" \
       org.apache.maven.plugins:maven-dependency-plugin:3.6.1:get \
       -Dartifact="$artifact" -Dtransitive=false 2>&1); then
-    printf '%s\n' "$out" | tail -n 20 >&2
+    out=$(printf '%s\n' "$out" | sed 's/\x1b\[[0-9;]*m//g')
+    { printf '%s\n' "$out" | grep -m 1 '^\[ERROR\] [^ ]' || printf '%s\n' "$out" | tail -n 10; } >&2
     siemc_es_die "could not fetch $artifact from Maven"
   fi
 }

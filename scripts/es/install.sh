@@ -38,35 +38,42 @@ if [ ! -f "$SIEMC_ES_DIR/.siemc-unpacked" ]; then
   chmod +x "$SIEMC_ES_DIR/bin/"*
   touch "$SIEMC_ES_DIR/.siemc-unpacked"
 fi
-# Older integ zips (~8.5 to 8.x) lack modules/apm and then refuse to start
-# ("Installation is corrupt"); the pinned 9.x ships it. Fail clearly if not.
-[ -d "$SIEMC_ES_DIR/modules/apm" ] \
-  || siemc_es_die "$SIEMC_ES_DIR/modules/apm is missing: this version's integ zip cannot start (pin a 9.x version)"
+# Note: the integ zips of 9.5.3 (and 8.19.21) ship modules/apm, so the
+# "Expected to find [apm] module ... Installation is corrupt" trap reported for
+# some older integ zips does not apply to the pinned version.
 
 # 3. Optional module: x-pack-kql (Elasticsearch's `kql` query). The published
 # jar carries its own plugin descriptor under META-INF/es-plugins/; a module
 # directory needs it at top level, beside the jar and its one runtime
 # dependency (antlr4-runtime, version taken from the jar's pom).
 kql_dir="$SIEMC_ES_DIR/modules/x-pack-kql"
-if [ "$SIEMC_ES_KQL" = 1 ] && [ ! -f "$kql_dir/plugin-descriptor.properties" ]; then
-  kql_base="$SIEMC_M2_REPO/org/elasticsearch/plugin/x-pack-kql/$SIEMC_ES_VERSION"
-  kql_jar="$kql_base/x-pack-kql-$SIEMC_ES_VERSION.jar"
-  [ -s "$kql_jar" ] && [ -s "$kql_base/x-pack-kql-$SIEMC_ES_VERSION.pom" ] \
-    || siemc_es_mvn_get "org.elasticsearch.plugin:x-pack-kql:$SIEMC_ES_VERSION:jar"  # brings the pom
-  antlr_v=$(tr -d ' \t\r\n' <"$kql_base/x-pack-kql-$SIEMC_ES_VERSION.pom" \
+install_kql() {
+  local base jar pom antlr_v antlr_jar tmp
+  base="$SIEMC_M2_REPO/org/elasticsearch/plugin/x-pack-kql/$SIEMC_ES_VERSION"
+  jar="$base/x-pack-kql-$SIEMC_ES_VERSION.jar"
+  pom="$base/x-pack-kql-$SIEMC_ES_VERSION.pom"
+  if [ ! -s "$jar" ] || [ ! -s "$pom" ]; then  # fetching the jar brings the pom
+    (siemc_es_mvn_get "org.elasticsearch.plugin:x-pack-kql:$SIEMC_ES_VERSION:jar") >/dev/null 2>&1 || return 1
+  fi
+  antlr_v=$(tr -d ' \t\r\n' <"$pom" \
     | grep -oE '<artifactId>antlr4-runtime</artifactId><version>[^<]+' | sed 's/.*<version>//' || true)
-  [ -n "$antlr_v" ] || siemc_es_die "cannot read the antlr4-runtime version from the x-pack-kql pom"
+  [ -n "$antlr_v" ] || return 1
   antlr_jar="$SIEMC_M2_REPO/org/antlr/antlr4-runtime/$antlr_v/antlr4-runtime-$antlr_v.jar"
   [ -s "$antlr_jar" ] || siemc_es_mvn_get "org.antlr:antlr4-runtime:$antlr_v:jar"
   tmp="$SIEMC_ES_HOME/.kql.$$"
   rm -rf "$tmp"
   mkdir -p "$tmp"
-  cp "$kql_jar" "$antlr_jar" "$tmp/"
-  unzip -p "$kql_jar" META-INF/es-plugins/x-pack-kql/plugin-descriptor.properties \
-    >"$tmp/plugin-descriptor.properties" 2>/dev/null \
-    || { rm -rf "$tmp"; siemc_es_die "x-pack-kql jar has no plugin descriptor"; }
+  cp "$jar" "$antlr_jar" "$tmp/"
+  if ! unzip -p "$jar" META-INF/es-plugins/x-pack-kql/plugin-descriptor.properties \
+      >"$tmp/plugin-descriptor.properties" 2>/dev/null; then
+    rm -rf "$tmp"
+    return 1
+  fi
   rm -rf "$kql_dir"
   mv "$tmp" "$kql_dir"
+}
+if [ "$SIEMC_ES_KQL" = 1 ] && [ ! -f "$kql_dir/plugin-descriptor.properties" ]; then
+  install_kql || echo "${0##*/}: warning: org.elasticsearch.plugin:x-pack-kql:$SIEMC_ES_VERSION not usable from Maven Central; the kql query is unavailable (SIEMC_ES_KQL=0 silences this)" >&2
 elif [ "$SIEMC_ES_KQL" != 1 ] && [ -d "$kql_dir" ]; then
   rm -rf "$kql_dir"
 fi

@@ -19,7 +19,7 @@ export function buildCommand(setExit: (code: number) => void): CommandModule {
         if (args.format === 'text') console.error('siemc: strict mode: approximations are errors; nothing written.');
         return setExit(1);
       }
-      writeFileSet(fileSet(outputs), args.out, new Set(targets.map((t) => t.fileName)));
+      writeFileSet(fileSet(outputs), args.out, args.target === undefined ? undefined : new Set(targets.map((t) => t.fileName)));
       if (args.format === 'text') console.error(`siemc: ${rules.length} rule(s) x ${targets.length} target(s) -> ${args.out}/`);
       setExit(0);
     },

@@ -14,7 +14,7 @@ export function checkCommand(setExit: (code: number) => void): CommandModule {
       const rules = await loadOrReport(args.rules, args.format);
       if (rules === undefined) return setExit(1);
       const { outputs } = compileRules(rules, targets);
-      const changes = compareWithDisk(fileSet(outputs), args.out, new Set(targets.map((t) => t.fileName)));
+      const changes = compareWithDisk(fileSet(outputs), args.out, args.target === undefined ? undefined : new Set(targets.map((t) => t.fileName)));
       for (const c of changes) {
         const what = c.kind === 'stale' ? 'is stale' : c.kind === 'missing' ? 'is missing' : 'is an orphan (no rule or target produces it)';
         console.log(`${args.out}/${c.path} ${what}`);

@@ -44,7 +44,9 @@ export async function loadRules(dir: string, options: LoadOptions = {}): Promise
   for (const file of files) {
     try {
       const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
-      for (const value of Object.values(mod)) if (isRule(value) && !rules.includes(value)) rules.push(value);
+      // A module namespace lists exports alphabetically; source order reads better in diagnostics.
+      const found = Object.values(mod).filter(isRule).sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0));
+      for (const rule of found) if (!rules.includes(rule)) rules.push(rule);
     } catch (e) {
       diagnostics.push({ code: 'SIEMC-L001', severity: 'error', message: `${file} failed to load: ${(e as Error).message}` });
     }

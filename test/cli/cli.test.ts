@@ -1,0 +1,111 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, cpSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { siemc } from '../support/cli.js';
+import { REFERENCE_RULE_ID, REPO_DIR } from '../support/rules.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'siemc-test-'));
+const BAD = `${REPO_DIR}test/fixtures/bad-rules`;
+
+describe('siemc build', () => {
+  it('fails on a misspelt ECS field with file:line:col, a code frame, and writes nothing', () => {
+    const out = join(tmp(), 'out');
+    const r = siemc(['build', '--rules', `${BAD}/misspelt-field`, '--out', out]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/test\/fixtures\/bad-rules\/misspelt-field\/rule\.ts:19:\d+: error SIEMC-TS2345: .*dns\.question\.nam/);
+    expect(r.stderr).toContain('> 19 |');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('reports every type error of the run, not only the first', () => {
+    const r = siemc(['build', '--rules', `${BAD}/misspelt-field`, '--out', join(tmp(), 'out')]);
+    // misspelt field, number on keyword, like on boolean, CIDR on keyword, string on number
+    for (const line of [19, 4, 5, 6, 7]) expect(r.stderr).toMatch(new RegExp(`\\.ts:${line}:\\d+: error SIEMC-TS`));
+    expect(r.stderr).toMatch(/\d+ errors; nothing written/);
+  });
+
+  it('reports every invalid rule (bad UUID, duplicate id, empty list) with its location', () => {
+    const out = join(tmp(), 'out');
+    const r = siemc(['build', '--rules', `${BAD}/invalid-rules`, '--out', out]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/rules\.ts:21:\d+: error SIEMC-R001: rule id "not-a-uuid"/);
+    expect(r.stderr).toMatch(/rules\.ts:23:\d+: error SIEMC-R002: duplicate rule id/);
+    expect(r.stderr).toMatch(/rules\.ts:24:\d+: error SIEMC-R011: empty value list for field process\.name/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('prints diagnostics as JSON lines with --format json', () => {
+    const r = siemc(['build', '--rules', `${BAD}/invalid-rules`, '--out', join(tmp(), 'out'), '--format', 'json']);
+    const lines = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as { code: string; location?: { line: number } });
+    expect(lines.map((l) => l.code)).toEqual(expect.arrayContaining(['SIEMC-R001', 'SIEMC-R002', 'SIEMC-R011']));
+  });
+
+  it('writes one file per rule and target, and check then passes', () => {
+    const out = join(tmp(), 'out');
+    const b = siemc(['build', '--out', out]);
+    expect(b.status, b.stderr).toBe(0);
+    expect(existsSync(join(out, REFERENCE_RULE_ID, 'eql.eql'))).toBe(true);
+    expect(existsSync(join(out, REFERENCE_RULE_ID, 'esdsl.json'))).toBe(true);
+    expect(siemc(['check', '--out', out]).status).toBe(0);
+  });
+
+  it('an unknown option or target is one clear sentence, not a stack trace', () => {
+    const r = siemc(['build', '--target', 'nosuch']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/^siemc: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('siemc check', () => {
+  it('passes on the committed snapshots', () => {
+    const r = siemc(['check']);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+  });
+
+  it('fails with a readable diff on a stale file and names orphans', () => {
+    const out = join(tmp(), 'out');
+    cpSync(`${REPO_DIR}snapshots`, out, { recursive: true });
+    const eqlFile = join(out, REFERENCE_RULE_ID, 'eql.eql');
+    writeFileSync(eqlFile, readFileSync(eqlFile, 'utf8').replace('"paste.ee",\n', ''));
+    writeFileSync(join(out, REFERENCE_RULE_ID, 'old-target.txt'), 'x\n');
+    const r = siemc(['check', '--out', out]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`${REFERENCE_RULE_ID}/eql.eql is stale`);
+    expect(r.stdout).toContain('+    "paste.ee",');
+    expect(r.stdout).toContain(`${REFERENCE_RULE_ID}/old-target.txt is an orphan`);
+    rmSync(out, { recursive: true });
+  });
+});
+
+describe('siemc eval', () => {
+  it('prints one verdict per event line, accepting bare events and {"event": ...} wrappers', () => {
+    const dir = tmp();
+    const events = join(dir, 'events.ndjson');
+    const hit = { event: { category: 'network' }, host: { os: { type: 'windows' } }, network: { protocol: 'dns' }, process: { name: 'x.exe' }, dns: { question: { name: 'PASTEBIN.com' } } };
+    writeFileSync(
+      events,
+      [JSON.stringify(hit), JSON.stringify({ event: hit }), '', JSON.stringify({ ...hit, dns: { question: { name: 'example.com' } } }), JSON.stringify({ event: { category: 'network' } })].join('\n'),
+    );
+    const r = siemc(['eval', '--rule', REFERENCE_RULE_ID, '--events', events]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(
+      '{"line":1,"match":true}\n{"line":2,"match":true}\n{"line":4,"match":false}\n{"line":5,"match":false}\n',
+    );
+  });
+
+  it('names an unknown rule in one sentence', () => {
+    const r = siemc(['eval', '--rule', 'nope', '--events', '/dev/null']);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe('siemc: no rule with id "nope" in rules/');
+  });
+
+  it('names a bad event line', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'e.ndjson'), '{"a":1}\n{oops\n');
+    const r = siemc(['eval', '--rule', REFERENCE_RULE_ID, '--events', join(dir, 'e.ndjson')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/e\.ndjson:2 is not valid JSON/);
+  });
+});
