@@ -1,7 +1,8 @@
 /** Compiles loaded rules into target outputs, collecting every diagnostic. */
 import type { Backend } from './backends/backend.js';
-import type { Diagnostic } from './diagnostics.js';
+import type { Diagnostic, Direction } from './diagnostics.js';
 import type { Rule } from './dsl/rule.js';
+import { describeNode, isLeaf, type Node } from './ir/nodes.js';
 import { normalize } from './ir/normalize.js';
 
 export interface CompileOptions {
@@ -20,22 +21,55 @@ export interface CompileResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+interface Place {
+  readonly clause: string;
+  readonly negated: boolean;
+}
+
+/** Where each node sits: a readable path, and whether an odd number of `not`s is above it. */
+function places(root: Node): Map<Node, Place> {
+  const out = new Map<Node, Place>();
+  const walk = (node: Node, path: readonly string[], negated: boolean): void => {
+    const here = [...path, describeNode(node)];
+    if (!out.has(node)) out.set(node, { clause: here.join(' > '), negated });
+    if (isLeaf(node)) return;
+    if (node.kind === 'not') walk(node.child, here, !negated);
+    else node.children.forEach((c) => walk(c, here, negated));
+  };
+  walk(root, [], false);
+  return out;
+}
+
+function flip(direction: Direction): Direction {
+  return direction === 'widened' ? 'narrowed' : direction === 'narrowed' ? 'widened' : direction;
+}
+
 export function compileRules(rules: readonly Rule[], targets: readonly Backend[], options: CompileOptions = {}): CompileResult {
   const outputs: TargetOutput[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const rule of rules) {
     const query = normalize(rule.query);
+    const where = places(query);
     for (const backend of targets) {
+      const seen = new Set<string>();
       const text = backend.compile(query, {
         rule,
-        approximate: (a) =>
-          diagnostics.push({
+        approximate: ({ node, direction, ...a }) => {
+          const place = where.get(node);
+          const effect = place?.negated === true ? flip(direction) : direction;
+          const d: Diagnostic = {
             ...a,
             severity: options.strict === true ? 'error' : 'warning',
             rule: rule.id,
             target: backend.name,
+            clause: place?.clause ?? describeNode(node),
+            direction: effect,
             ...(rule.location === undefined ? {} : { location: rule.location }),
-          }),
+          };
+          const key = JSON.stringify([d.code, d.clause, d.message]);
+          if (!seen.has(key)) diagnostics.push(d);
+          seen.add(key);
+        },
       });
       outputs.push({ rule, backend, text });
     }

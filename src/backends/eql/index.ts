@@ -7,6 +7,7 @@ import { assertNever, type LeafNode, type MatchNode, type Node } from '../../ir/
 import { exactValue, hasLiteralGlobChars, isExact, renderPattern, type Pattern } from '../../ir/pattern.js';
 import { irRegexToLucene, patternToLuceneRegex } from '../lucene-regex.js';
 import type { Backend } from '../backend.js';
+import { exact } from '../capabilities.js';
 import { eqlField, eqlString } from './strings.js';
 
 const STEP = '  ';
@@ -15,6 +16,25 @@ export const eql: Backend = {
   name: 'eql',
   fileName: 'eql.eql',
   title: 'Elasticsearch EQL',
+  capabilities: {
+    'match.exact': exact('`==`, `!=`'),
+    'match.exact.ci': exact('`:` without wildcards; `in~` when the value holds a literal `*` or `?`'),
+    'match.list': exact('`in (...)` / `not in (...)`; `in~ (...)` ignoring case'),
+    'match.anyRun': exact('`*` in `:` / `like`'),
+    'match.oneChar': exact('`?` in `:` / `like`'),
+    'match.glob.ci': exact('`:` (case-insensitive wildcard)'),
+    'match.literalGlobChar': exact('`:`/`like` cannot escape `*` or `?`: such patterns become `regex`/`regex~` with escapes'),
+    'match.whitespaceGlob': exact('quoted strings'),
+    'match.specialChars': exact('double-quoted strings; backslash escapes for backslash, quote, newline, CR, tab; `\\u{XX}` for other control characters'),
+    exists: exact('`f != null`; `f == null` when negated'),
+    not: exact('`not` (Elasticsearch plans it as `must_not`: events without the field match)'),
+    'equals.boolean': exact('`f == true`'),
+    'equals.number': exact('`f == 5`'),
+    range: exact('`<`, `<=`, `>`, `>=`'),
+    cidr: exact('`cidrMatch(f, ...)`'),
+    regex: exact('`regex` (Lucene syntax, whole value)'),
+    'regex.ci': exact('`regex~`'),
+  },
   compile(query) {
     const { category, rest } = liftEventCategory(query);
     const body = rest === undefined ? 'true' : render(rest, STEP);

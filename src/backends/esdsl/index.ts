@@ -9,11 +9,31 @@ import { exactValue, isExact, renderPattern, type Pattern } from '../../ir/patte
 import { stableJson, type JsonValue } from '../../util/stable-json.js';
 import { irRegexToLucene } from '../lucene-regex.js';
 import type { Backend } from '../backend.js';
+import { exact } from '../capabilities.js';
 
 export const esdsl: Backend = {
   name: 'esdsl',
   fileName: 'esdsl.json',
   title: 'Elasticsearch Query DSL',
+  capabilities: {
+    'match.exact': exact('`term`'),
+    'match.exact.ci': exact('`term` with `case_insensitive: true`'),
+    'match.list': exact('`terms`; ignoring case, `bool.should` of `term` with `case_insensitive` (`terms` has no such flag)'),
+    'match.anyRun': exact('`wildcard` query `*`'),
+    'match.oneChar': exact('`wildcard` query `?`'),
+    'match.glob.ci': exact('`wildcard` with `case_insensitive: true`'),
+    'match.literalGlobChar': exact('`\\*`, `\\?` in the wildcard value'),
+    'match.whitespaceGlob': exact('JSON strings'),
+    'match.specialChars': exact('JSON strings; backslashes doubled once more inside wildcard values'),
+    exists: exact('`exists`'),
+    not: exact('`bool.must_not`'),
+    'equals.boolean': exact('`term`'),
+    'equals.number': exact('`term`'),
+    range: exact('`range`'),
+    cidr: exact('`term`/`terms` on an `ip` field'),
+    regex: exact('`regexp` (Lucene syntax, whole value)'),
+    'regex.ci': exact('`regexp` with `case_insensitive: true`'),
+  },
   compile(query) {
     return stableJson({ query: toQuery(query) });
   },
