@@ -4,10 +4,12 @@ import type { Diagnostic, Direction } from './diagnostics.js';
 import type { Rule } from './dsl/rule.js';
 import { describeNode, isLeaf, type Node } from './ir/nodes.js';
 import { normalize } from './ir/normalize.js';
+import type { ProjectConfig } from './config.js';
 
 export interface CompileOptions {
   /** Approximations become errors. */
   readonly strict?: boolean;
+  readonly config?: ProjectConfig;
 }
 
 export interface TargetOutput {
@@ -54,6 +56,7 @@ export function compileRules(rules: readonly Rule[], targets: readonly Backend[]
       const seen = new Set<string>();
       const text = backend.compile(query, {
         rule,
+        config: options.config ?? {},
         approximate: ({ node, direction, ...a }) => {
           const place = where.get(node);
           const effect = place?.negated === true ? flip(direction) : direction;

@@ -3,6 +3,7 @@ import type { Diagnostic, Direction } from '../diagnostics.js';
 import type { Node } from '../ir/nodes.js';
 import type { Rule } from '../dsl/rule.js';
 import type { CapabilityTable } from './capabilities.js';
+import type { ProjectConfig } from '../config.js';
 
 export interface Approximation {
   /** Stable code, e.g. SIEMC-A201. */
@@ -19,6 +20,7 @@ export interface Approximation {
 
 export interface BackendContext {
   readonly rule: Rule;
+  readonly config: ProjectConfig;
   /** Records that the output does not mean exactly what the IR means, and how. */
   approximate(a: Approximation): void;
 }

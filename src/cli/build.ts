@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { compileRules } from '../compile.js';
+import { loadConfig } from '../config.js';
 import { fileSet, writeFileSet } from '../snapshots.js';
 import { loadOrReport, printDiagnostics, selectTargets, withTargetOptions } from './common.js';
 
@@ -13,7 +14,7 @@ export function buildCommand(setExit: (code: number) => void): CommandModule {
       const targets = selectTargets(args.target);
       const rules = await loadOrReport(args.rules, args.format);
       if (rules === undefined) return setExit(1);
-      const { outputs, diagnostics } = compileRules(rules, targets, { strict: args.strict });
+      const { outputs, diagnostics } = compileRules(rules, targets, { strict: args.strict, config: loadConfig() });
       printDiagnostics(diagnostics, args.format);
       if (diagnostics.some((d) => d.severity === 'error')) {
         if (args.format === 'text') console.error('siemc: strict mode: approximations are errors; nothing written.');

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { compileRules } from '../compile.js';
+import { loadConfig } from '../config.js';
 import { compareWithDisk, fileSet } from '../snapshots.js';
 import { loadOrReport, selectTargets, withTargetOptions } from './common.js';
 
@@ -13,7 +14,7 @@ export function checkCommand(setExit: (code: number) => void): CommandModule {
       const targets = selectTargets(args.target);
       const rules = await loadOrReport(args.rules, args.format);
       if (rules === undefined) return setExit(1);
-      const { outputs } = compileRules(rules, targets);
+      const { outputs } = compileRules(rules, targets, { config: loadConfig() });
       const changes = compareWithDisk(fileSet(outputs), args.out, args.target === undefined ? undefined : new Set(targets.map((t) => t.fileName)));
       for (const c of changes) {
         const what = c.kind === 'stale' ? 'is stale' : c.kind === 'missing' ? 'is missing' : 'is an orphan (no rule or target produces it)';
