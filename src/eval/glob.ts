@@ -6,12 +6,17 @@ import type { Pattern } from '../ir/pattern.js';
 
 type Token = { readonly any: true } | { readonly any: false; readonly one: boolean; readonly cp: number };
 
-/** Case-insensitive equality of two code points: equal, or equal after single-code-point lower- or upper-casing. */
+/**
+ * Case-insensitive equality of two code points, as Elasticsearch implements `case_insensitive`
+ * (and so EQL's `:`): only ASCII letters fold; `É` and `é` stay different. The live test
+ * (test/live/adversarial.test.ts) found this on a real node; docs/semantics.md states it.
+ */
 export function sameIgnoringCase(a: number, b: number): boolean {
-  if (a === b) return true;
-  const sa = String.fromCodePoint(a);
-  const sb = String.fromCodePoint(b);
-  return sa.toLowerCase() === sb.toLowerCase() || sa.toUpperCase() === sb.toUpperCase();
+  return a === b || (isAsciiLetter(a) && (a | 0x20) === (b | 0x20) && isAsciiLetter(b));
+}
+
+export function isAsciiLetter(cp: number): boolean {
+  return (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a);
 }
 
 function tokens(pattern: Pattern): Token[] {

@@ -1,0 +1,56 @@
+// The README's test command (`npm test`): makes sure a real Elasticsearch is reachable for the
+// live tests, runs vitest, and stops the node if it started it.
+//  - ES_URL set: use that cluster.   - A node answers on 127.0.0.1:9200: use it.
+//  - Else, with Java and Maven present: scripts/es/start.sh, and stop.sh afterwards.
+//  - Else: outside CI, one line and the live tests skip; in CI (CI=true) the live tests fail.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const here = new URL('..', import.meta.url).pathname;
+const inCi = process.env.CI === 'true';
+
+async function reachable(url) {
+  try {
+    const res = await fetch(`${url}/_cluster/health`, { signal: AbortSignal.timeout(2000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+function has(cmd) {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+function javaFor(es) {
+  return existsSync('/usr/lib/jvm/temurin-25-jdk-amd64/bin/java') || process.env.SIEMC_ES_JAVA_HOME !== undefined || (has('java') && es);
+}
+
+let started = false;
+const env = { ...process.env };
+if (env.ES_URL === undefined) {
+  const local = `http://127.0.0.1:${env.SIEMC_ES_PORT ?? '9200'}`;
+  if (await reachable(local)) {
+    env.ES_URL = local;
+  } else if (has('mvn') && javaFor(true)) {
+    const r = spawnSync('bash', [`${here}scripts/es/start.sh`], { stdio: 'inherit', env });
+    if (r.status === 0) {
+      started = true;
+      env.ES_URL = local;
+    } else if (inCi) {
+      console.error('npm test: Elasticsearch did not start; the live tests will fail (CI=true).');
+    } else {
+      console.error('npm test: Elasticsearch did not start; live tests skipped.');
+    }
+  } else {
+    console.error(`npm test: no Java 21+ or Maven here, so no Elasticsearch; live tests ${inCi ? 'will fail (CI=true)' : 'skipped'}.`);
+  }
+}
+
+const vitest = spawnSync(process.execPath, [`${here}node_modules/vitest/vitest.mjs`, 'run', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env,
+  cwd: here,
+});
+if (started) spawnSync('bash', [`${here}scripts/es/stop.sh`], { stdio: 'inherit', env });
+process.exit(vitest.status ?? 1);

@@ -1,0 +1,48 @@
+/**
+ * Every rule's Query DSL snapshot, run on a real Elasticsearch over the rule's test events
+ * (and the reference rule's independent edge cases), selects exactly what the evaluator selects.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluate } from '../../src/eval/evaluate.js';
+import type { Json } from '../../src/eval/values.js';
+import { fieldsOf } from '../../src/ir/fields.js';
+import { normalize } from '../../src/ir/normalize.js';
+import { disagreements, formatDisagreements, hitIds, indexEvents, type LabelledEvent } from '../../src/live/check.js';
+import { esClient, esVersion, LIVE, requireNodeInCi } from '../support/live.js';
+import { projectRules, REFERENCE_RULE_ID, REPO_DIR } from '../support/rules.js';
+
+requireNodeInCi();
+
+const edgeCases = readFileSync(`${REPO_DIR}test/fixtures/reference-rule-edge-cases.ndjson`, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() !== '')
+  .map((l) => JSON.parse(l) as { name: string; event: Json });
+
+describe.skipIf(!LIVE)('Query DSL snapshots on a live Elasticsearch', async () => {
+  const rules = await projectRules();
+  const indexOf = (id: string) => `siemc-live-dsl-${id}`;
+
+  beforeAll(async () => {
+    console.log(`live Elasticsearch ${await esVersion()} at ${process.env.ES_URL}`);
+  });
+  afterAll(async () => {
+    for (const r of rules) await esClient().indices.delete({ index: indexOf(r.id), ignore_unavailable: true });
+  });
+
+  for (const rule of rules) {
+    it(`${rule.name}: hits equal the evaluator's verdicts on every event`, async () => {
+      const query = normalize(rule.query);
+      const events: LabelledEvent[] = [
+        ...rule.tests.map((t, i) => ({ id: `test-${i}`, name: t.name, event: t.event })),
+        ...(rule.id === REFERENCE_RULE_ID ? edgeCases.map((c, i) => ({ id: `edge-${i}`, name: c.name, event: c.event })) : []),
+      ];
+      await indexEvents(esClient(), indexOf(rule.id), fieldsOf(query), events);
+      const body = JSON.parse(readFileSync(`${REPO_DIR}snapshots/${rule.id}/esdsl.json`, 'utf8')) as { query: unknown };
+      const hits = await hitIds(esClient(), indexOf(rule.id), body);
+      const diff = disagreements(events, (e) => evaluate(query, e.event), hits);
+      expect(diff, formatDisagreements(`${rule.id} esdsl.json`, diff)).toEqual([]);
+      expect(hits.size).toBeGreaterThan(0);
+    });
+  }
+});
