@@ -4,7 +4,7 @@
 //  - Else, with Java and Maven present: scripts/es/start.sh, and stop.sh afterwards.
 //  - Else: outside CI, one line and the live tests skip; in CI (CI=true) the live tests fail.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const here = new URL('..', import.meta.url).pathname;
 const inCi = process.env.CI === 'true';
@@ -47,10 +47,28 @@ if (env.ES_URL === undefined) {
   }
 }
 
-const vitest = spawnSync(process.execPath, [`${here}node_modules/vitest/vitest.mjs`, 'run', ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env,
-  cwd: here,
-});
+// Types first: a rule or test that does not type-check must not pass by running.
+const tsc = spawnSync(process.execPath, [`${here}node_modules/typescript/bin/tsc`, '-p', `${here}tsconfig.json`], { stdio: 'inherit', cwd: here });
+if (tsc.status !== 0) {
+  console.error('npm test: type check failed.');
+  if (started) spawnSync('bash', [`${here}scripts/es/stop.sh`], { stdio: 'inherit', env });
+  process.exit(1);
+}
+
+const report = `${here}.cache/vitest-report.json`;
+mkdirSync(`${here}.cache`, { recursive: true });
+rmSync(report, { force: true });
+const vitest = spawnSync(
+  process.execPath,
+  [`${here}node_modules/vitest/vitest.mjs`, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  { stdio: 'inherit', env, cwd: here },
+);
 if (started) spawnSync('bash', [`${here}scripts/es/stop.sh`], { stdio: 'inherit', env });
+
+// One plain closing line that any CI log reader understands.
+if (existsSync(report)) {
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+}
 process.exit(vitest.status ?? 1);

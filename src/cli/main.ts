@@ -5,6 +5,7 @@ import { hideBin } from 'yargs/helpers';
 import { buildCommand } from './build.js';
 import { checkCommand } from './check.js';
 import { evalCommand } from './eval.js';
+import { smokeCommand } from './smoke.js';
 import { UserError } from './common.js';
 
 async function main(): Promise<number> {
@@ -15,7 +16,8 @@ async function main(): Promise<number> {
     .command(buildCommand((c) => (code = c)))
     .command(checkCommand((c) => (code = c)))
     .command(evalCommand((c) => (code = c)))
-    .demandCommand(1, 'Name a command: build, check or eval (see --help).')
+    .command(smokeCommand((c) => (code = c)))
+    .demandCommand(1, 'Name a command: build, check, eval or smoke (see --help).')
     .strict()
     .help()
     .alias('h', 'help')

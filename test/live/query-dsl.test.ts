@@ -46,3 +46,14 @@ describe.skipIf(!LIVE)('Query DSL snapshots on a live Elasticsearch', async () =
     });
   }
 });
+
+describe.skipIf(!LIVE)('siemc smoke', () => {
+  it('reports 0 disagreements for every rule and cleans up its index', async () => {
+    const { siemc } = await import('../support/cli.js');
+    const r = siemc(['smoke', '--es', process.env.ES_URL ?? '']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/0 disagreements/);
+    const left = await esClient().cat.indices({ index: 'siemc-smoke-*', format: 'json' });
+    expect(left).toEqual([]);
+  });
+});
