@@ -6,6 +6,7 @@ import { buildCommand } from './build.js';
 import { checkCommand } from './check.js';
 import { evalCommand } from './eval.js';
 import { smokeCommand } from './smoke.js';
+import { docsCommand } from './docs.js';
 import { UserError } from './common.js';
 
 async function main(): Promise<number> {
@@ -17,7 +18,8 @@ async function main(): Promise<number> {
     .command(checkCommand((c) => (code = c)))
     .command(evalCommand((c) => (code = c)))
     .command(smokeCommand((c) => (code = c)))
-    .demandCommand(1, 'Name a command: build, check, eval or smoke (see --help).')
+    .command(docsCommand((c) => (code = c)))
+    .demandCommand(1, 'Name a command: build, check, eval, smoke or docs (see --help).')
     .strict()
     .help()
     .alias('h', 'help')

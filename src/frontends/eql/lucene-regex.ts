@@ -205,7 +205,7 @@ class LuceneParser {
    * letters is an error. Like Lucene, it consumes the backslash even when it returns nothing,
    * so the caller's charExp then reads the escaped character itself.
    */
-  private predefined(): ClassItem & Rx | undefined {
+  private predefined(): { readonly kind: 'pre'; readonly cls: Predefined } | { readonly kind: 'char'; readonly cp: number } | undefined {
     if (!this.match('\\')) return undefined;
     if (this.peek(PREDEFINED)) return { kind: 'pre', cls: String.fromCodePoint(this.nextCodePoint()) as Predefined };
     if (this.peek('\\')) return { kind: 'char', cp: this.nextCodePoint() };

@@ -1,0 +1,65 @@
+/**
+ * Sigma's lexical rules for values and keys (specification 2.x, "Escaping"; pySigma's
+ * `SigmaString` parser reads them the same way).
+ *
+ * In a value `*` is any run and `?` one character. A backslash escapes only `*`, `?` and
+ * itself; before any other character, and at the very end, it is an ordinary character. So a
+ * literal backslash needs doubling only where the reader would otherwise take it as an escape:
+ * right before a wildcard, before a written `\*`, `\?` or `\\`, and (to be safe with readers
+ * that append wildcards, as `|endswith`-style modifiers do) at the end. Everywhere else it is
+ * written once, which keeps Windows paths readable: `C:\Program Files\\*.exe`.
+ */
+import type { Pattern } from '../../ir/pattern.js';
+
+type Token = { readonly wildcard: '*' | '?' } | { readonly char: string };
+
+function tokens(pattern: Pattern): Token[] {
+  const out: Token[] = [];
+  for (const part of pattern) {
+    if (part.kind === 'anyRun') out.push({ wildcard: '*' });
+    else if (part.kind === 'oneChar') out.push({ wildcard: '?' });
+    else for (const ch of part.text) out.push({ char: ch });
+  }
+  return out;
+}
+
+/** True when the token's written form starts with a character a preceding backslash would escape. */
+function startsWithEscapable(token: Token | undefined): boolean {
+  if (token === undefined) return true; // end of value
+  return 'wildcard' in token || token.char === '\\' || token.char === '*' || token.char === '?';
+}
+
+/** A pattern as Sigma value text (before YAML quoting). */
+export function sigmaValue(pattern: Pattern): string {
+  const toks = tokens(pattern);
+  let out = '';
+  toks.forEach((tok, i) => {
+    if ('wildcard' in tok) out += tok.wildcard;
+    else if (tok.char === '*' || tok.char === '?') out += `\\${tok.char}`;
+    else if (tok.char === '\\') out += startsWithEscapable(toks[i + 1]) ? '\\\\' : '\\';
+    else out += tok.char;
+  });
+  return out;
+}
+
+/** A detection key: the field name, then each modifier after a `|`. */
+export function sigmaKey(field: string, modifiers: readonly string[]): string {
+  return [field, ...modifiers].join('|');
+}
+
+/** Characters YAML cannot carry readably (or at all) in a single-quoted scalar. */
+const NEEDS_DOUBLE_QUOTES = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/u;
+
+/** Single quotes are the Sigma convention; control characters read better as double-quoted escapes. */
+export function yamlQuoteStyle(text: string): 'QUOTE_SINGLE' | 'QUOTE_DOUBLE' {
+  return NEEDS_DOUBLE_QUOTES.test(text) ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
+}
+
+/** A name usable in a Sigma condition (`filter_discord_app`): lower-case letters, digits, `_`. */
+export function identifier(text: string): string {
+  return text
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
