@@ -11,6 +11,7 @@
  * Output uses plain `( )` groups, never `(?:`, because the EQL printer passes IR regexes to
  * Lucene almost verbatim and Lucene would read `(?:` as literal characters.
  */
+import { assertNever } from '../../ir/nodes.js';
 
 type Predefined = 'd' | 'D' | 's' | 'S' | 'w' | 'W';
 
@@ -253,12 +254,8 @@ function needsExplicitCase(rx: Rx): boolean {
     case 'anyString':
       return false;
     default:
-      return assertNeverRx(rx);
+      return assertNever(rx, 'regex node');
   }
-}
-
-function assertNeverRx(value: never): never {
-  throw new Error(`unexpected regex node: ${JSON.stringify(value)}`);
 }
 
 /** Lucene's `\s` is exactly these four; JavaScript's is much wider, so it is spelled out. */
@@ -289,7 +286,7 @@ class Emitter {
       case 'anyString':
         return '.*';
       default:
-        return assertNeverRx(rx);
+        return assertNever(rx, 'regex node');
     }
   }
 
@@ -319,7 +316,7 @@ class Emitter {
         if (item.cls === 'S') throw new LuceneRegexError('\\S inside a character class is not supported', 0);
         return `\\${item.cls}`;
       default:
-        return assertNeverRx(item);
+        return assertNever(item, 'class item');
     }
   }
 }

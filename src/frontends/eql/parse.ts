@@ -7,7 +7,7 @@
  * samples, pipes, arithmetic and functions other than `cidrMatch` are rejected with an
  * EqlSyntaxError that names line and column.
  */
-import type { FieldType, Node } from '../../ir/nodes.js';
+import { assertNever, type FieldType, type Node } from '../../ir/nodes.js';
 import { ecsFieldTypes } from '../../dsl/ecs-fields.generated.js';
 import { EqlSyntaxError, type Position } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
@@ -201,7 +201,7 @@ class Parser {
       case 'eof':
         return this.fail('unexpected end of query');
       default:
-        return this.fail(`unexpected ${describe(t)}`);
+        return assertNever(t.kind, 'token kind');
     }
   }
 
