@@ -4,6 +4,7 @@
  */
 import type { Pattern } from '../ir/pattern.js';
 import { renderPattern } from '../ir/pattern.js';
+import { foldAsciiCase, regexToLucene } from '../ir/regex.js';
 
 /** Characters with meaning in Lucene RegExp (with the default ALL flags), escaped when literal. */
 const RESERVED = /[.?+*|{}[\]()"\\#@&<>~]/g;
@@ -18,21 +19,9 @@ export function patternToLuceneRegex(pattern: Pattern): string {
 }
 
 /**
- * An IR regex (portable subset, JavaScript syntax) as Lucene syntax: characters that are
- * plain in JavaScript but operators in Lucene (`# @ & < > ~ "`) get a backslash.
+ * An IR regex node's source as Lucene RegExp, always case-sensitive: ignoring case is written
+ * out with `foldAsciiCase`, because Lucene's own flag does not fold character ranges.
  */
-export function irRegexToLucene(source: string): string {
-  let out = '';
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i] as string;
-    if (ch === '\\') {
-      out += ch + (source[i + 1] ?? '');
-      i++;
-    } else if ('#@&<>~"'.includes(ch)) {
-      out += `\\${ch}`;
-    } else {
-      out += ch;
-    }
-  }
-  return out;
+export function irRegexToLucene(source: string, caseInsensitive: boolean): string {
+  return regexToLucene(caseInsensitive ? foldAsciiCase(source) : source);
 }

@@ -5,6 +5,7 @@
 import * as ir from '../ir/nodes.js';
 import { exactPattern, globPattern, type Pattern } from '../ir/pattern.js';
 import { parseCidr } from '../eval/cidr.js';
+import { portableRegexProblem } from '../ir/regex.js';
 import { condition, type Condition } from './condition.js';
 import { ecsFieldTypes } from './ecs-fields.generated.js';
 import { reportProblem } from './problems.js';
@@ -80,11 +81,8 @@ export class StringField extends BaseField {
     return this.regex(regex, true);
   }
   private regex(source: string, caseInsensitive: boolean): Condition {
-    try {
-      new RegExp(source, 'u');
-    } catch (e) {
-      reportProblem('SIEMC-R012', `invalid regular expression for ${this.field.name}: ${(e as Error).message}`);
-    }
+    const problem = portableRegexProblem(source);
+    if (problem !== undefined) reportProblem('SIEMC-R012', `regular expression for ${this.field.name}: ${problem}`);
     return condition(ir.regex(this.field, source, caseInsensitive));
   }
   private matchAll(patterns: readonly Pattern[], caseInsensitive: boolean): Condition {

@@ -3,6 +3,7 @@
  * is judged against what this function says an event should do.
  */
 import { assertNever, type LeafNode, type Node } from '../ir/nodes.js';
+import { foldAsciiCase } from '../ir/regex.js';
 import { cidrContains } from './cidr.js';
 import { globMatches } from './glob.js';
 import { asBoolean, asKeyword, asNumber, fieldValues, type Json } from './values.js';
@@ -59,12 +60,12 @@ function leafHolds(node: LeafNode, value: string | number | boolean): boolean {
 
 const regexCache = new Map<string, RegExp>();
 
-/** IR regexes match the whole value and `.` matches any character, newlines included. */
+/** IR regexes match the whole value, `.` matches newlines too, and ignoring case folds ASCII letters only. */
 export function wholeValueRegex(source: string, caseInsensitive: boolean): RegExp {
   const key = `${caseInsensitive ? 'i' : 's'}:${source}`;
   let re = regexCache.get(key);
   if (re === undefined) {
-    re = new RegExp(`^(?:${source})$`, caseInsensitive ? 'sui' : 'su');
+    re = new RegExp(`^(?:${caseInsensitive ? foldAsciiCase(source) : source})$`, 'su');
     regexCache.set(key, re);
   }
   return re;

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toQuery } from '../../src/backends/esdsl/index.js';
 import { evaluate } from '../../src/eval/evaluate.js';
-import { match, type Field } from '../../src/ir/nodes.js';
+import { match, regex, type Field, type Node } from '../../src/ir/nodes.js';
 import { ANY_RUN, ONE_CHAR, exactPattern, literalPart, makePattern, type Pattern, type PatternPart } from '../../src/ir/pattern.js';
 import { disagreements, formatDisagreements, hitIds, indexEvents, type LabelledEvent } from '../../src/live/check.js';
 import { adversarialPattern, adversarialString } from '../support/arbitraries.js';
@@ -79,5 +79,19 @@ describe.skipIf(!LIVE)('adversarial values on a live Elasticsearch', () => {
     }
     expect(failures.join('\n\n')).toBe('');
     expect(totalHits).toBeGreaterThan(predicates.length / 2);
+  });
+
+  it('regexes (portable subset, with and without case) select what the evaluator selects', async () => {
+    const sources = ['.*[a-c].*', '[A-Z]+', '.*(?:x|y)z?.*', 'a.*', '.*[#@&<>~"].*', '.*\\\\.*', '.*[^a-zA-Z0-9 ].*', '[0-9]{1,3}.*', '.*\\*.*', '.*é.*'];
+    const failures: string[] = [];
+    for (const source of sources) {
+      for (const ci of [false, true]) {
+        const node: Node = regex(FIELD, source, ci);
+        const hits = await hitIds(esClient(), INDEX, { query: toQuery(node) });
+        const diff = disagreements(docs, (d) => evaluate(node, d.event), hits);
+        if (diff.length > 0) failures.push(formatDisagreements(`${source}${ci ? ' (ignoring case)' : ''} ${JSON.stringify(toQuery(node))}`, diff));
+      }
+    }
+    expect(failures.join('\n\n')).toBe('');
   });
 });

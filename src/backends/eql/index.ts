@@ -33,7 +33,7 @@ export const eql: Backend = {
     range: exact('`<`, `<=`, `>`, `>=`'),
     cidr: exact('`cidrMatch(f, ...)`'),
     regex: exact('`regex` (Lucene syntax, whole value)'),
-    'regex.ci': exact('`regex~`'),
+    'regex.ci': exact('`regex` with letters written as `[xX]` (Lucene\'s `regex~` does not fold ranges)'),
   },
   compile(query) {
     const { category, rest } = liftEventCategory(query);
@@ -78,6 +78,8 @@ function renderBare(node: Node, indent: string): string {
   switch (node.kind) {
     case 'and':
     case 'or':
+      // An empty group is the neutral element (normalisation never makes one; parsed `true` can).
+      if (node.children.length === 0) return node.kind === 'and' ? 'true' : 'false';
       return node.children.map((c) => operand(c, indent, node.kind)).join(`\n${indent}${node.kind} `);
     case 'not':
       return renderNot(node.child, indent);
@@ -157,7 +159,7 @@ function leaf(node: LeafNode, indent: string): string[] {
     case 'cidr':
       return [`cidrMatch(${f}, ${node.cidrs.map(eqlString).join(', ')})`];
     case 'regex':
-      return [`${f} ${node.caseInsensitive ? 'regex~' : 'regex'} ${eqlString(irRegexToLucene(node.regex))}`];
+      return [`${f} regex ${eqlString(irRegexToLucene(node.regex, node.caseInsensitive))}`];
     default:
       return assertNever(node, 'IR leaf');
   }

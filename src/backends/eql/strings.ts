@@ -13,14 +13,20 @@ export function eqlString(value: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (cp < 0x20 || cp === 0x7f) out += `\\u{${cp.toString(16).toUpperCase()}}`;
+    // Elasticsearch wants 2 to 8 hex digits.
+    else if (cp < 0x20 || cp === 0x7f) out += `\\u{${cp.toString(16).toUpperCase().padStart(2, '0')}}`;
     else out += ch;
   }
   return `${out}"`;
 }
 
+/** Words the EQL grammar reserves; a field segment spelled like one needs backticks (`event.sequence`). */
+const KEYWORDS = new Set('and any by false in join like maxspan not null of or regex sample sequence true until where with'.split(' '));
+
 /** Field names: backticks unless every dotted segment is a plain identifier (`@timestamp` is fine). */
 export function eqlField(name: string): string {
-  const plain = name.split('.').every((seg, i) => (i === 0 ? /^@?[A-Za-z_][A-Za-z0-9_]*$/ : /^[A-Za-z_][A-Za-z0-9_]*$/).test(seg));
+  const plain = name
+    .split('.')
+    .every((seg, i) => !KEYWORDS.has(seg) && (i === 0 ? /^@?[A-Za-z_][A-Za-z0-9_]*$/ : /^[A-Za-z_][A-Za-z0-9_]*$/).test(seg));
   return plain ? name : `\`${name.replace(/`/g, '``')}\``;
 }

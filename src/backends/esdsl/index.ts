@@ -32,7 +32,7 @@ export const esdsl: Backend = {
     range: exact('`range`'),
     cidr: exact('`term`/`terms` on an `ip` field'),
     regex: exact('`regexp` (Lucene syntax, whole value)'),
-    'regex.ci': exact('`regexp` with `case_insensitive: true`'),
+    'regex.ci': exact('`regexp` with letters written as `[xX]` (`case_insensitive` does not fold ranges)'),
   },
   compile(query) {
     return stableJson({ query: toQuery(query) });
@@ -110,7 +110,7 @@ function leaf(node: LeafNode): Query {
       // A term query on an `ip` field accepts CIDR notation.
       return node.cidrs.length === 1 ? { term: { [f]: { value: node.cidrs[0] as string } } } : { terms: { [f]: [...node.cidrs] } };
     case 'regex':
-      return { regexp: { [f]: { value: irRegexToLucene(node.regex), ...ciFlag(node.caseInsensitive) } } };
+      return { regexp: { [f]: { value: irRegexToLucene(node.regex, node.caseInsensitive) } } };
     default:
       return assertNever(node, 'IR leaf');
   }

@@ -1,0 +1,121 @@
+/**
+ * The portable regex subset of the IR (docs/semantics.md): it reads the same in JavaScript,
+ * Lucene RegExp and PCRE once each backend applies the small rewrites here.
+ */
+
+/** Why a source is outside the portable subset, or undefined when it is inside. */
+export function portableRegexProblem(source: string): string | undefined {
+  try {
+    new RegExp(source, 'u');
+  } catch (e) {
+    return (e as Error).message;
+  }
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i] as string;
+    const next = source[i + 1];
+    if (ch === '\\') {
+      if (next !== undefined && /[A-Za-z0-9]/.test(next)) return `escape \\${next} is outside the portable subset (write the character, or a class)`;
+      i++;
+    } else if (inClass) {
+      if (ch === ']') inClass = false;
+    } else if (ch === '[') {
+      inClass = true;
+      if (source[i + 1] === '^') i++;
+      if (source[i + 1] === ']') i++;
+    } else if (ch === '^' || ch === '$') {
+      return `anchor ${ch}: IR regexes always match the whole value`;
+    } else if (ch === '(' && next === '?' && source[i + 2] !== ':') {
+      return 'lookaround and inline flags are outside the portable subset';
+    } else if ('*+?}'.includes(ch) && next === '?') {
+      return 'lazy quantifiers are outside the portable subset';
+    }
+  }
+  return undefined;
+}
+
+const isUpper = (c: string) => c >= 'A' && c <= 'Z';
+const isLower = (c: string) => c >= 'a' && c <= 'z';
+const swap = (c: string) => (isUpper(c) ? c.toLowerCase() : c.toUpperCase());
+
+/**
+ * The case-sensitive regex that matches what `source` matches ignoring ASCII case: letters
+ * become `[xX]`, classes gain the other case of their letters and letter ranges. This is the
+ * IR's meaning of a case-insensitive regex, written so that every engine agrees (Lucene's own
+ * case-insensitive flag does not fold ranges).
+ */
+export function foldAsciiCase(source: string): string {
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i] as string;
+    if (ch === '\\') {
+      out += ch + (source[i + 1] ?? '');
+      i++;
+    } else if (ch === '[') {
+      const end = classEnd(source, i);
+      out += foldClass(source.slice(i, end + 1));
+      i = end;
+    } else if (isUpper(ch) || isLower(ch)) {
+      out += `[${ch}${swap(ch)}]`;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+function classEnd(source: string, start: number): number {
+  let i = start + 1;
+  if (source[i] === '^') i++;
+  if (source[i] === ']') i++;
+  for (; i < source.length; i++) {
+    if (source[i] === '\\') i++;
+    else if (source[i] === ']') return i;
+  }
+  return source.length - 1;
+}
+
+/** Adds, before the closing `]`, the other case of every letter and of the letter part of every range. */
+function foldClass(cls: string): string {
+  const body = cls.slice(1, -1);
+  const extra: string[] = [];
+  const items: string[] = [];
+  for (let i = body.startsWith('^') ? 1 : 0; i < body.length; i++) {
+    const c = body[i] as string;
+    const lit = c === '\\' ? (body[++i] ?? '') : c;
+    if (body[i + 1] === '-' && i + 2 < body.length) {
+      const hiRaw = body[i + 2] as string;
+      const hi = hiRaw === '\\' ? (body[i + 3] ?? '') : hiRaw;
+      i += hiRaw === '\\' ? 3 : 2;
+      items.push(`${lit}-${hi}`);
+      for (const [from, to, delta] of [['A', 'Z', 32], ['a', 'z', -32]] as const) {
+        const lo = lit > from ? lit : from;
+        const top = hi < to ? hi : to;
+        if (lo <= top) extra.push(`${String.fromCharCode(lo.charCodeAt(0) + delta)}-${String.fromCharCode(top.charCodeAt(0) + delta)}`);
+      }
+    } else if (isUpper(lit) || isLower(lit)) {
+      extra.push(swap(lit));
+    }
+  }
+  return extra.length === 0 ? cls : `${cls.slice(0, -1)}${extra.join('')}]`;
+}
+
+/** Lucene RegExp text: `(?:` groups become plain groups, Lucene-only operators get a backslash. */
+export function regexToLucene(source: string): string {
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i] as string;
+    if (ch === '\\') {
+      out += ch + (source[i + 1] ?? '');
+      i++;
+    } else if (ch === '(' && source[i + 1] === '?' && source[i + 2] === ':') {
+      out += '(';
+      i += 2;
+    } else if ('#@&<>~"'.includes(ch)) {
+      out += `\\${ch}`;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}

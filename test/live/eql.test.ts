@@ -1,0 +1,58 @@
+/**
+ * EQL cannot run here (the EQL plugin is not published on Maven Central), so EQL is checked
+ * through the Query DSL that Elasticsearch's EQL planner builds: each EQL text is parsed with
+ * Elasticsearch's semantics (src/frontends/eql), planned into Query DSL by the planner's table
+ * (docs: live-elasticsearch.md; the esdsl backend implements the same table), and run live.
+ * Both our EQL snapshot and the original rule text must select exactly the evaluator's events.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toQuery } from '../../src/backends/esdsl/index.js';
+import { evaluate } from '../../src/eval/evaluate.js';
+import type { Json } from '../../src/eval/values.js';
+import { parseEql } from '../../src/frontends/eql/parse.js';
+import { fieldsOf } from '../../src/ir/fields.js';
+import { normalize } from '../../src/ir/normalize.js';
+import { disagreements, formatDisagreements, hitIds, indexEvents, type LabelledEvent } from '../../src/live/check.js';
+import { esClient, LIVE, requireNodeInCi } from '../support/live.js';
+import { REPO_DIR, referenceRule, SHARED_DIR } from '../support/rules.js';
+
+requireNodeInCi();
+
+const INDEX = 'siemc-live-eql';
+const edgeCases = readFileSync(`${REPO_DIR}test/fixtures/reference-rule-edge-cases.ndjson`, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() !== '')
+  .map((l) => JSON.parse(l) as { name: string; event: Json });
+
+function originalEql(): string {
+  const md = readFileSync(`${SHARED_DIR}/reference/commonly-abused-web-services.md`, 'utf8');
+  const m = /## Query[^\n]*\n```\n([\s\S]*?)```/.exec(md);
+  if (!m) throw new Error('no query block in the reference page');
+  return m[1] as string;
+}
+
+describe.skipIf(!LIVE)('EQL through the Query DSL of the EQL planner, live', async () => {
+  const rule = await referenceRule();
+  const query = normalize(rule.query);
+  const events: LabelledEvent[] = [
+    ...rule.tests.map((t, i) => ({ id: `test-${i}`, name: t.name, event: t.event })),
+    ...edgeCases.map((c, i) => ({ id: `edge-${i}`, name: c.name, event: c.event })),
+  ];
+  beforeAll(async () => {
+    await indexEvents(esClient(), INDEX, fieldsOf(query), events);
+  });
+  afterAll(async () => {
+    await esClient().indices.delete({ index: INDEX, ignore_unavailable: true });
+  });
+
+  it.each([
+    ['our EQL snapshot', () => readFileSync(`${REPO_DIR}snapshots/${rule.id}/eql.eql`, 'utf8')],
+    ['the original rule text (Elastic, v113)', originalEql],
+  ])('%s selects exactly the evaluator\'s events', async (what, text) => {
+    const planned = toQuery(parseEql(text()));
+    const hits = await hitIds(esClient(), INDEX, { query: planned });
+    const diff = disagreements(events, (e) => evaluate(query, e.event), hits);
+    expect(diff, formatDisagreements(what, diff)).toEqual([]);
+  });
+});
