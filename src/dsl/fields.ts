@@ -13,8 +13,8 @@ import { reportProblem } from './problems.js';
 export type EcsFieldTypes = typeof ecsFieldTypes;
 export type EcsFieldName = keyof EcsFieldTypes;
 
-type StringType = 'keyword' | 'constant_keyword' | 'wildcard' | 'match_only_text' | 'text' | 'flattened';
-type NumberType = 'long' | 'integer' | 'float' | 'double' | 'scaled_float';
+type StringType = ir.FieldTypeOf<'string'>;
+type NumberType = ir.FieldTypeOf<'number'>;
 
 /** A pattern built with `pattern(...)`, for values with a literal `*` or `?`. */
 export interface BuiltPattern {
@@ -150,19 +150,11 @@ export type FieldFor<T> = T extends StringType
 
 function fieldOf(name: string, type: ir.FieldType): BaseField {
   const f: ir.Field = Object.freeze({ name, type });
-  switch (type) {
-    case 'keyword':
-    case 'constant_keyword':
-    case 'wildcard':
-    case 'match_only_text':
-    case 'text':
-    case 'flattened':
+  const family = ir.familyOf(type);
+  switch (family) {
+    case 'string':
       return new StringField(f);
-    case 'long':
-    case 'integer':
-    case 'float':
-    case 'double':
-    case 'scaled_float':
+    case 'number':
       return new NumberField(f);
     case 'boolean':
       return new BooleanField(f);
@@ -170,12 +162,10 @@ function fieldOf(name: string, type: ir.FieldType): BaseField {
       return new IpField(f);
     case 'date':
       return new DateField(f);
-    case 'geo_point':
-    case 'object':
-    case 'nested':
+    case 'other':
       return new BaseField(f);
     default:
-      return ir.assertNever(type, 'field type');
+      return ir.assertNever(family, 'field family');
   }
 }
 

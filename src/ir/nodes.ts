@@ -4,12 +4,21 @@
  */
 import type { Pattern } from './pattern.js';
 
-/** Elasticsearch field types, as ECS names them. */
-export type FieldType =
-  | 'keyword' | 'constant_keyword' | 'wildcard' | 'match_only_text' | 'text' | 'flattened'
-  | 'boolean'
-  | 'long' | 'integer' | 'float' | 'double' | 'scaled_float'
-  | 'date' | 'ip' | 'geo_point' | 'object' | 'nested';
+/** Elasticsearch field types, as ECS names them, grouped by the values they hold. */
+export const FIELD_TYPE_FAMILIES = {
+  keyword: 'string', constant_keyword: 'string', wildcard: 'string', match_only_text: 'string', text: 'string', flattened: 'string',
+  boolean: 'boolean',
+  long: 'number', integer: 'number', float: 'number', double: 'number', scaled_float: 'number',
+  date: 'date', ip: 'ip', geo_point: 'other', object: 'other', nested: 'other',
+} as const;
+
+export type FieldType = keyof typeof FIELD_TYPE_FAMILIES;
+export type FieldFamily = (typeof FIELD_TYPE_FAMILIES)[FieldType];
+export type FieldTypeOf<F extends FieldFamily> = { [T in FieldType]: (typeof FIELD_TYPE_FAMILIES)[T] extends F ? T : never }[FieldType];
+
+export function familyOf(type: FieldType): FieldFamily {
+  return FIELD_TYPE_FAMILIES[type];
+}
 
 export interface Field {
   readonly name: string;

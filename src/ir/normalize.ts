@@ -2,7 +2,7 @@
  * Normalisation passes. Each is a pure function from IR to IR that preserves meaning
  * (test/ir/normalize.test.ts checks that with the evaluator on random trees).
  */
-import { and, assertNever, match, not, or, type MatchNode, type Node } from './nodes.js';
+import { and, assertNever, isLeaf, match, not, or, type LeafNode, type MatchNode, type Node } from './nodes.js';
 import { patternKey, type Pattern } from './pattern.js';
 
 export function normalize(node: Node): Node {
@@ -31,6 +31,7 @@ export function dedupePatterns(node: Node): Node {
  * Labelled groups stay, so a clause a rule author named keeps its name in every target.
  */
 export function flatten(node: Node): Node {
+  if (isLeaf(node)) return node;
   switch (node.kind) {
     case 'and':
     case 'or': {
@@ -48,20 +49,14 @@ export function flatten(node: Node): Node {
       if (child.kind === 'not' && node.label === undefined && child.label === undefined) return child.child;
       return not(child, node.label);
     }
-    case 'match':
-    case 'exists':
-    case 'equals':
-    case 'range':
-    case 'cidr':
-    case 'regex':
-      return node;
     default:
-      return assertNever(node, 'IR node');
+      return assertNever(node, 'IR group');
   }
 }
 
 /** `f: a or f: b` becomes `f: (a, b)` when case handling agrees; order of first appearance is kept. */
 export function foldSameFieldOrs(node: Node): Node {
+  if (isLeaf(node)) return node;
   switch (node.kind) {
     case 'or': {
       const children: Node[] = [];
@@ -87,15 +82,8 @@ export function foldSameFieldOrs(node: Node): Node {
       return and(node.children.map(foldSameFieldOrs), node.label);
     case 'not':
       return not(foldSameFieldOrs(node.child), node.label);
-    case 'match':
-    case 'exists':
-    case 'equals':
-    case 'range':
-    case 'cidr':
-    case 'regex':
-      return node;
     default:
-      return assertNever(node, 'IR node');
+      return assertNever(node, 'IR group');
   }
 }
 
@@ -109,7 +97,8 @@ function relabel(node: Node, label: string | undefined): Node {
 }
 
 /** Rebuilds a tree with each leaf replaced; shared by passes that only touch leaves. */
-export function mapLeaves(node: Node, f: (leaf: Exclude<Node, { kind: 'and' | 'or' | 'not' }>) => Node): Node {
+export function mapLeaves(node: Node, f: (leaf: LeafNode) => Node): Node {
+  if (isLeaf(node)) return f(node);
   switch (node.kind) {
     case 'and':
       return and(node.children.map((c) => mapLeaves(c, f)), node.label);
@@ -117,14 +106,7 @@ export function mapLeaves(node: Node, f: (leaf: Exclude<Node, { kind: 'and' | 'o
       return or(node.children.map((c) => mapLeaves(c, f)), node.label);
     case 'not':
       return not(mapLeaves(node.child, f), node.label);
-    case 'match':
-    case 'exists':
-    case 'equals':
-    case 'range':
-    case 'cidr':
-    case 'regex':
-      return f(node);
     default:
-      return assertNever(node, 'IR node');
+      return assertNever(node, 'IR group');
   }
 }

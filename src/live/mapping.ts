@@ -5,36 +5,26 @@
  * keyword for the string types, double for scaled_float. Keyword fields get no `ignore_above`,
  * so long values stay searchable, as the evaluator assumes.
  */
-import { assertNever, type Field, type FieldType } from '../ir/nodes.js';
+import { assertNever, familyOf, type Field, type FieldType } from '../ir/nodes.js';
 
 type Mapping = { type: string } | { properties: Properties };
 type Properties = { [name: string]: Mapping };
 
 export function coreType(type: FieldType): string {
-  switch (type) {
-    case 'keyword':
-    case 'constant_keyword':
-    case 'wildcard':
-    case 'match_only_text':
-    case 'text':
-    case 'flattened':
+  const family = familyOf(type);
+  switch (family) {
+    case 'string':
       return 'keyword';
-    case 'scaled_float':
-      return 'double';
-    case 'long':
-    case 'integer':
-    case 'float':
-    case 'double':
+    case 'number':
+      return type === 'scaled_float' ? 'double' : type;
     case 'boolean':
     case 'ip':
     case 'date':
-    case 'geo_point':
       return type;
-    case 'object':
-    case 'nested':
-      return 'object';
+    case 'other':
+      return type === 'geo_point' ? type : 'object';
     default:
-      return assertNever(type, 'field type');
+      return assertNever(family, 'field family');
   }
 }
 

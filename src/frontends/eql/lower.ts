@@ -4,7 +4,7 @@
  * `like~`/`regex~` are not; `:` and `like` read every `*`/`?` as a wildcard (no escape);
  * `!=`, `not in` and `not` are plain complements (`bool.must_not`), so a missing field matches.
  */
-import { and, assertNever, cidr, equals, exists, match, not, or, range, regex, type Field, type FieldType, type Node } from '../../ir/nodes.js';
+import { and, assertNever, cidr, familyOf, equals, exists, match, not, or, range, regex, type Field, type FieldType, type Node } from '../../ir/nodes.js';
 import { exactPattern, globPattern, type Pattern } from '../../ir/pattern.js';
 import { EqlSyntaxError, type Position } from './errors.js';
 import { luceneRegexToIr, LuceneRegexError } from './lucene-regex.js';
@@ -65,32 +65,21 @@ export function negation(child: Node): Node {
 
 type ValueClass = 'string' | 'number' | 'boolean' | 'unsupported';
 
-/** Which literals a field's values compare with, by Elasticsearch type. */
+/** Which literals a field's values compare with, by Elasticsearch type (ip values compare as strings). */
 function valueClass(type: FieldType): ValueClass {
-  switch (type) {
-    case 'keyword':
-    case 'constant_keyword':
-    case 'wildcard':
-    case 'match_only_text':
-    case 'text':
-    case 'flattened':
+  const family = familyOf(type);
+  switch (family) {
+    case 'string':
     case 'ip':
       return 'string';
     case 'boolean':
-      return 'boolean';
-    case 'long':
-    case 'integer':
-    case 'float':
-    case 'double':
-    case 'scaled_float':
-      return 'number';
+    case 'number':
+      return family;
     case 'date':
-    case 'geo_point':
-    case 'object':
-    case 'nested':
+    case 'other':
       return 'unsupported';
     default:
-      return assertNever(type, 'field type');
+      return assertNever(family, 'field family');
   }
 }
 
