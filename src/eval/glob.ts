@@ -19,13 +19,19 @@ export function isAsciiLetter(cp: number): boolean {
   return (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a);
 }
 
+// Patterns are frozen and shared, so their token form is computed once.
+const tokenCache = new WeakMap<Pattern, Token[]>();
+
 function tokens(pattern: Pattern): Token[] {
+  const cached = tokenCache.get(pattern);
+  if (cached !== undefined) return cached;
   const out: Token[] = [];
   for (const part of pattern) {
     if (part.kind === 'anyRun') out.push({ any: true });
     else if (part.kind === 'oneChar') out.push({ any: false, one: true, cp: 0 });
     else for (const ch of part.text) out.push({ any: false, one: false, cp: ch.codePointAt(0) ?? 0 });
   }
+  tokenCache.set(pattern, out);
   return out;
 }
 
