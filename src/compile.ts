@@ -4,6 +4,8 @@ import type { Diagnostic, Direction } from './diagnostics.js';
 import type { Rule } from './dsl/rule.js';
 import { describeNode, isLeaf, type Node } from './ir/nodes.js';
 import { normalize } from './ir/normalize.js';
+import { originOf } from './ir/origins.js';
+import type { SourceLocation } from './dsl/problems.js';
 import type { ProjectConfig } from './config.js';
 
 export interface CompileOptions {
@@ -67,7 +69,7 @@ export function compileRules(rules: readonly Rule[], targets: readonly Backend[]
             target: backend.name,
             clause: place?.clause ?? describeNode(node),
             direction: effect,
-            ...(rule.location === undefined ? {} : { location: rule.location }),
+            ...locationOf(node, rule),
           };
           const key = JSON.stringify([d.code, d.clause, d.message]);
           if (!seen.has(key)) diagnostics.push(d);
@@ -78,6 +80,12 @@ export function compileRules(rules: readonly Rule[], targets: readonly Backend[]
     }
   }
   return { outputs, diagnostics };
+}
+
+/** The clause's own line in the rule source when known, else the rule's. */
+function locationOf(node: Node, rule: Rule): { location?: SourceLocation } {
+  const at = originOf(node) ?? rule.location;
+  return at === undefined ? {} : { location: at };
 }
 
 /** Where a rule's output for a target lives under the output folder. */

@@ -1,6 +1,7 @@
 /** Conditions are what the DSL's builders return: an IR node, plus combinators over them. */
 import * as ir from '../ir/nodes.js';
-import { reportProblem } from './problems.js';
+import { inherit, setOrigin } from '../ir/origins.js';
+import { callerLocation, reportProblem } from './problems.js';
 
 export interface Condition {
   readonly node: ir.Node;
@@ -8,10 +9,11 @@ export interface Condition {
   as(label: string): Condition;
 }
 
-export function condition(node: ir.Node): Condition {
+export function condition(node: ir.Node, at = callerLocation()): Condition {
+  setOrigin(node, at);
   return Object.freeze({
     node,
-    as: (label: string) => condition(Object.freeze({ ...node, label })),
+    as: (label: string) => condition(inherit(node, Object.freeze({ ...node, label })), at),
   });
 }
 

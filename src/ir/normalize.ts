@@ -3,6 +3,7 @@
  * (test/ir/normalize.test.ts checks that with the evaluator on random trees).
  */
 import { and, assertNever, isLeaf, match, not, or, type LeafNode, type MatchNode, type Node } from './nodes.js';
+import { inherit } from './origins.js';
 import { patternKey, type Pattern } from './pattern.js';
 
 export function normalize(node: Node): Node {
@@ -22,7 +23,7 @@ export function dedupePatterns(node: Node): Node {
         unique.push(p);
       }
     }
-    return unique.length === leaf.patterns.length ? leaf : match(leaf.field, unique, leaf.caseInsensitive, leaf.label);
+    return unique.length === leaf.patterns.length ? leaf : inherit(leaf, match(leaf.field, unique, leaf.caseInsensitive, leaf.label));
   });
 }
 
@@ -42,12 +43,12 @@ export function flatten(node: Node): Node {
       }
       const only = children[0];
       if (children.length === 1 && only !== undefined) return relabel(only, node.label);
-      return node.kind === 'and' ? and(children, node.label) : or(children, node.label);
+      return inherit(node, node.kind === 'and' ? and(children, node.label) : or(children, node.label));
     }
     case 'not': {
       const child = flatten(node.child);
       if (child.kind === 'not' && node.label === undefined && child.label === undefined) return child.child;
-      return not(child, node.label);
+      return inherit(node, not(child, node.label));
     }
     default:
       return assertNever(node, 'IR group');
@@ -76,24 +77,24 @@ export function foldSameFieldOrs(node: Node): Node {
       }
       const only = children[0];
       if (children.length === 1 && only !== undefined) return dedupePatterns(relabel(only, node.label));
-      return dedupePatterns(or(children, node.label));
+      return dedupePatterns(inherit(node, or(children, node.label)));
     }
     case 'and':
-      return and(node.children.map(foldSameFieldOrs), node.label);
+      return inherit(node, and(node.children.map(foldSameFieldOrs), node.label));
     case 'not':
-      return not(foldSameFieldOrs(node.child), node.label);
+      return inherit(node, not(foldSameFieldOrs(node.child), node.label));
     default:
       return assertNever(node, 'IR group');
   }
 }
 
 function mergeMatches(a: MatchNode, b: MatchNode): MatchNode {
-  return match(a.field, [...a.patterns, ...b.patterns], a.caseInsensitive, a.label);
+  return inherit(a, match(a.field, [...a.patterns, ...b.patterns], a.caseInsensitive, a.label));
 }
 
 function relabel(node: Node, label: string | undefined): Node {
   if (label === undefined || node.label !== undefined) return node;
-  return Object.freeze({ ...node, label });
+  return inherit(node, Object.freeze({ ...node, label }));
 }
 
 /** Rebuilds a tree with each leaf replaced; shared by passes that only touch leaves. */
@@ -101,11 +102,11 @@ export function mapLeaves(node: Node, f: (leaf: LeafNode) => Node): Node {
   if (isLeaf(node)) return f(node);
   switch (node.kind) {
     case 'and':
-      return and(node.children.map((c) => mapLeaves(c, f)), node.label);
+      return inherit(node, and(node.children.map((c) => mapLeaves(c, f)), node.label));
     case 'or':
-      return or(node.children.map((c) => mapLeaves(c, f)), node.label);
+      return inherit(node, or(node.children.map((c) => mapLeaves(c, f)), node.label));
     case 'not':
-      return not(mapLeaves(node.child, f), node.label);
+      return inherit(node, not(mapLeaves(node.child, f), node.label));
     default:
       return assertNever(node, 'IR group');
   }

@@ -103,3 +103,16 @@ export function patternKey(pattern: Pattern): string {
 export function describePattern(pattern: Pattern): string {
   return renderPattern(pattern, { anyRun: '*', oneChar: '?', literal: (t) => t.replace(/[\\*?]/g, '\\$&') });
 }
+
+/** Whether ignoring case changes what the pattern matches: only ASCII letters fold (docs/semantics.md). */
+export function caseMatters(pattern: Pattern): boolean {
+  return pattern.some((p) => p.kind === 'literal' && /[A-Za-z]/.test(p.text));
+}
+
+/**
+ * Letters outside ASCII that have another case. The IR compares them exactly even when
+ * ignoring case; targets that fold all of Unicode (Splunk, Sigma) would also match the other case.
+ */
+export function hasNonAsciiCasedLetters(pattern: Pattern): boolean {
+  return pattern.some((p) => p.kind === 'literal' && /[^\u0000-\u007f]/.test(p.text) && /(?![\u0000-\u007f])[\p{Cased}\p{Changes_When_Casemapped}]/u.test(p.text));
+}

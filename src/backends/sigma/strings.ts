@@ -63,3 +63,32 @@ export function identifier(text: string): string {
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');
 }
+
+/**
+ * ASCII letters that some Unicode case mapping pairs with a non-ASCII character: `k`/`K` with
+ * the Kelvin sign U+212A, `s`/`S` with the long s U+017F, `i`/`I` with the dotless i U+0131.
+ */
+const UNICODE_PAIRED_ASCII = new Set([...'iIkKsS']);
+
+/**
+ * True when ignoring case over all of Unicode (Sigma's "values are case-insensitive", as
+ * Splunk applies it) can match a character that ignoring ASCII case only (the IR's meaning,
+ * docs/semantics.md) cannot: a non-ASCII character that has another case, or one of the ASCII
+ * letters above. test/backends/sigma.test.ts checks this against every code point.
+ */
+export function foldsBeyondAscii(ch: string): boolean {
+  const cp = ch.codePointAt(0) ?? 0;
+  if (cp < 0x80) return UNICODE_PAIRED_ASCII.has(ch);
+  return ch.toLowerCase() !== ch || ch.toUpperCase() !== ch;
+}
+
+/** The distinct characters of the patterns' literal text that fold beyond ASCII, sorted (for a stable message). */
+export function charsFoldingBeyondAscii(patterns: readonly Pattern[]): string[] {
+  const found = new Set<string>();
+  for (const pattern of patterns)
+    for (const part of pattern) {
+      if (part.kind !== 'literal') continue;
+      for (const ch of part.text) if (foldsBeyondAscii(ch)) found.add((ch.codePointAt(0) ?? 0) < 0x80 ? ch.toLowerCase() : ch);
+    }
+  return [...found].sort();
+}
