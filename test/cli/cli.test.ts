@@ -58,6 +58,33 @@ describe('siemc build', () => {
   });
 });
 
+describe('siemc build --strict', () => {
+  it('fails on the reference rule for KQL, naming the approximated clauses, and writes nothing', () => {
+    const out = join(tmp(), 'out');
+    const r = siemc(['build', '--strict', '--target', 'kql', '--out', out]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/error SIEMC-A101: .*clause and > match dns\.question\.name "Add new WebSvc domains here"; narrowed\]/);
+    expect(r.stderr).toMatch(/error SIEMC-A102: .*`\?` is written as `\*`.*widened\]/);
+    expect(r.stderr).toMatch(/error SIEMC-A103: .*clause and > not "Insert noisy false positives here" > or > match process\.executable/);
+    expect(r.stderr).toContain('strict mode: approximations are errors; nothing written.');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('passes for the exact targets (Query DSL, EQL, SPL)', () => {
+    const r = siemc(['build', '--strict', '--target', 'esdsl', '--target', 'eql', '--target', 'spl', '--out', join(tmp(), 'out')]);
+    expect(r.status, r.stderr).toBe(0);
+  });
+
+  it('prints approximations as JSON with --format json', () => {
+    const r = siemc(['build', '--target', 'kql', '--format', 'json', '--out', join(tmp(), 'out')]);
+    expect(r.status).toBe(0);
+    const ds = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as { code: string; severity: string; direction: string; target: string; location: { line: number } });
+    expect(ds.length).toBeGreaterThan(0);
+    expect(ds.every((d) => d.severity === 'warning' && d.target === 'kql' && d.location.line > 0)).toBe(true);
+    expect(new Set(ds.map((d) => d.direction))).toEqual(new Set(['narrowed', 'widened', 'not expressible']));
+  });
+});
+
 describe('siemc check', () => {
   it('passes on the committed snapshots', () => {
     const r = siemc(['check']);
