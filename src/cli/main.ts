@@ -7,6 +7,7 @@ import { checkCommand } from './check.js';
 import { evalCommand } from './eval.js';
 import { smokeCommand } from './smoke.js';
 import { docsCommand } from './docs.js';
+import { packageCommand } from './package.js';
 import { UserError } from './common.js';
 
 async function main(): Promise<number> {
@@ -18,8 +19,9 @@ async function main(): Promise<number> {
     .command(checkCommand((c) => (code = c)))
     .command(evalCommand((c) => (code = c)))
     .command(smokeCommand((c) => (code = c)))
+    .command(packageCommand((c) => (code = c)))
     .command(docsCommand((c) => (code = c)))
-    .demandCommand(1, 'Name a command: build, check, eval, smoke or docs (see --help).')
+    .demandCommand(1, 'Name a command: build, check, eval, smoke, package or docs (see --help).')
     .strict()
     .help()
     .alias('h', 'help')
