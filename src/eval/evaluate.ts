@@ -2,13 +2,15 @@
  * The reference evaluator: the executable form of docs/semantics.md. Every backend's output
  * is judged against what this function says an event should do.
  */
-import { assertNever, type LeafNode, type Node } from '../ir/nodes.js';
+import { assertNever, isLeaf, type LeafNode, type Node } from '../ir/nodes.js';
 import { foldAsciiCase } from '../ir/regex.js';
 import { cidrContains } from './cidr.js';
 import { globMatches } from './glob.js';
 import { asBoolean, asKeyword, asNumber, fieldValues, type Json } from './values.js';
 
 export function evaluate(node: Node, event: Json): boolean {
+  // A leaf is true when at least one of the field's values satisfies it; no values, no match.
+  if (isLeaf(node)) return fieldValues(event, node.field.name).some((v) => leafHolds(node, v));
   switch (node.kind) {
     case 'and':
       return node.children.every((c) => evaluate(c, event));
@@ -16,16 +18,8 @@ export function evaluate(node: Node, event: Json): boolean {
       return node.children.some((c) => evaluate(c, event));
     case 'not':
       return !evaluate(node.child, event);
-    case 'match':
-    case 'exists':
-    case 'equals':
-    case 'range':
-    case 'cidr':
-    case 'regex':
-      // A leaf is true when at least one of the field's values satisfies it; no values, no match.
-      return fieldValues(event, node.field.name).some((v) => leafHolds(node, v));
     default:
-      return assertNever(node, 'IR node');
+      return assertNever(node, 'IR group');
   }
 }
 

@@ -8,7 +8,7 @@ import { ANY_RUN, ONE_CHAR, literalPart, makePattern, type Pattern } from '../..
 /** Characters that break naive escaping somewhere: quotes, backslashes, wildcards, operators, whitespace. */
 const NASTY = [
   '"', "'", '\\', '*', '?', '|', '(', ')', ':', '<', '>', '{', '}', '[', ']', '=', '!', '~', '#', '@', '&',
-  ' ', '\t', '\n', '\r', '`', '$', '%', '^', '/', ',', ';', '-', '+', '.', 'é', 'ß', 'İ', '€', '😀', '\u0000', '\u001f',
+  ' ', '\t', '\n', '\r', '`', '$', '%', '^', '/', ',', ';', '-', '+', '.', 'é', 'ß', 'İ', '€', '😀', '\u0000', '\u001f', '\u0085', '\u2028', '\u2029',
 ];
 
 /** One character: mostly ASCII letters and digits, often a nasty one. */

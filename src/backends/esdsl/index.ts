@@ -4,7 +4,7 @@
  * on `term`/`wildcard`/`regexp` where the IR says so. `terms` has no such flag, so a
  * case-insensitive list becomes a `bool.should` of `term`s.
  */
-import { assertNever, type LeafNode, type Node } from '../../ir/nodes.js';
+import { assertNever, isLeaf, type LeafNode, type Node } from '../../ir/nodes.js';
 import { exactValue, isExact, renderPattern, type Pattern } from '../../ir/pattern.js';
 import { stableJson, type JsonValue } from '../../util/stable-json.js';
 import { irRegexToLucene } from '../lucene-regex.js';
@@ -42,6 +42,7 @@ export const esdsl: Backend = {
 type Query = { readonly [key: string]: JsonValue };
 
 export function toQuery(node: Node): Query {
+  if (isLeaf(node)) return leaf(node);
   switch (node.kind) {
     case 'and': {
       // Negated conjuncts go to must_not directly: same meaning, one level less.
@@ -53,15 +54,8 @@ export function toQuery(node: Node): Query {
       return anyOf(node.children.map(toQuery));
     case 'not':
       return { bool: { must_not: [toQuery(node.child)] } };
-    case 'match':
-    case 'exists':
-    case 'equals':
-    case 'range':
-    case 'cidr':
-    case 'regex':
-      return leaf(node);
     default:
-      return assertNever(node, 'IR node');
+      return assertNever(node, 'IR group');
   }
 }
 

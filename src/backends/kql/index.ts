@@ -6,7 +6,7 @@
  * them at whitespace. KQL has no comments, so labels are not written.
  */
 import type { Direction } from '../../diagnostics.js';
-import { assertNever, type LeafNode, type MatchNode, type Node } from '../../ir/nodes.js';
+import { assertNever, isLeaf, type LeafNode, type MatchNode, type Node } from '../../ir/nodes.js';
 import {
   ANY_RUN,
   describePattern,
@@ -75,6 +75,7 @@ export const kql: Backend = {
 
 /** Renders a node whose continuation lines are indented by `indent`. */
 function render(node: Node, indent: string, context: BackendContext): string {
+  if (isLeaf(node)) return leaf(node, indent, context);
   switch (node.kind) {
     case 'and':
     case 'or':
@@ -86,15 +87,8 @@ function render(node: Node, indent: string, context: BackendContext): string {
       return node.child.kind === 'not'
         ? `not (${render(node.child, indent, context)})`
         : `not ${operand(node.child, indent, context)}`;
-    case 'match':
-    case 'exists':
-    case 'equals':
-    case 'range':
-    case 'cidr':
-    case 'regex':
-      return leaf(node, indent, context);
     default:
-      return assertNever(node, 'IR node');
+      return assertNever(node, 'IR group');
   }
 }
 

@@ -130,6 +130,8 @@ class DetectionBuilder {
   private expr(node: Node, prefix: string): Expr {
     const entries = this.mapEntries(node);
     if (entries !== undefined) return { text: this.add(`${prefix}_${this.slug(node)}`, entries), prec: 2 };
+    // Leaves always fit in a map; this is unreachable.
+    if (isLeaf(node)) return { text: this.add(`${prefix}_${this.slug(node)}`, this.leafEntries(node)), prec: 2 };
     switch (node.kind) {
       case 'and':
         return { text: node.children.map((c) => wrap(this.expr(c, prefix), 1)).join(' and '), prec: 1 };
@@ -146,16 +148,8 @@ class DetectionBuilder {
       }
       case 'not':
         return { text: `not ${wrap(this.expr(node.child, prefix), 2)}`, prec: 2 };
-      case 'match':
-      case 'exists':
-      case 'equals':
-      case 'range':
-      case 'cidr':
-      case 'regex':
-        // Leaves always fit in a map; this is unreachable.
-        return { text: this.add(`${prefix}_${this.slug(node)}`, this.leafEntries(node)), prec: 2 };
       default:
-        return assertNever(node, 'IR node');
+        return assertNever(node, 'IR group');
     }
   }
 

@@ -90,7 +90,11 @@ function renderRule(query: Node, context: BackendContext): string {
   if (rule.falsePositives.length > 0) set('falsepositives', seq(rule.falsePositives.map(text)));
   set('level', plain(sigmaLevel(rule)));
   doc.contents = root;
-  return doc.toString({ defaultKeyType: 'PLAIN', defaultStringType: 'QUOTE_SINGLE', lineWidth: 0, indentSeq: true });
+  const yaml = doc.toString({ defaultKeyType: 'PLAIN', defaultStringType: 'QUOTE_SINGLE', lineWidth: 0, indentSeq: true });
+  // The yaml package leaves NEL, LS and PS raw inside double quotes, where YAML 1.1 readers
+  // (PyYAML, so pySigma) see line breaks and fold them. Only double-quoted scalars hold them
+  // (yamlQuoteStyle; comments have them replaced), so their YAML escapes are safe here.
+  return yaml.replace(/[\u0085\u2028\u2029]/g, (c) => (c === '\u0085' ? '\\N' : c === '\u2028' ? '\\L' : '\\P'));
 }
 
 /** Free text or a Sigma value: single-quoted, double-quoted when it holds control characters. */

@@ -5,7 +5,7 @@
  * is null, which `where` drops. Leaves under a `not` are guarded with `isnotnull(f) AND ...`
  * so a missing field makes them false and the `not` true, as the IR says.
  */
-import { assertNever, type LeafNode, type Node } from '../../ir/nodes.js';
+import { assertNever, isLeaf, type LeafNode, type Node } from '../../ir/nodes.js';
 import type { Pattern } from '../../ir/pattern.js';
 import { irRegexToPcre, patternToPcre, type RegexIssue } from './pcre.js';
 import { splNumber, splString, whereField } from './strings.js';
@@ -30,6 +30,7 @@ function anyOf(alternatives: readonly Where[]): Where {
 
 /** The exact eval form of a node; `underNot` is true anywhere below a `not` (guards are needed at any depth). */
 export function toWhere(node: Node, underNot: boolean, options: WhereOptions): Where {
+  if (isLeaf(node)) return labelled(leaf(node, underNot, options), node.label);
   switch (node.kind) {
     case 'and':
     case 'or':
@@ -39,15 +40,8 @@ export function toWhere(node: Node, underNot: boolean, options: WhereOptions): W
         return labelled({ kind: 'atom', text: `isnull(${whereField(node.child.field.name)})` }, node.label);
       }
       return labelled({ kind: 'not', child: toWhere(node.child, true, options) }, node.label);
-    case 'match':
-    case 'exists':
-    case 'equals':
-    case 'range':
-    case 'cidr':
-    case 'regex':
-      return labelled(leaf(node, underNot, options), node.label);
     default:
-      return assertNever(node, 'IR node');
+      return assertNever(node, 'IR group');
   }
 }
 
