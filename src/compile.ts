@@ -2,7 +2,7 @@
 import type { Backend } from './backends/backend.js';
 import type { Diagnostic, Direction } from './diagnostics.js';
 import type { Rule } from './dsl/rule.js';
-import { describeNode, isLeaf, type Node } from './ir/nodes.js';
+import { assertNever, describeNode, isLeaf, type Node } from './ir/nodes.js';
 import { normalize } from './ir/normalize.js';
 import { originOf } from './ir/origins.js';
 import type { SourceLocation } from './dsl/problems.js';
@@ -27,25 +27,39 @@ export interface CompileResult {
 
 interface Place {
   readonly clause: string;
-  readonly negated: boolean;
+  /** Whether an odd number of `not`s is above the node; both when one node object sits in two places. */
+  readonly polarities: Set<boolean>;
 }
 
-/** Where each node sits: a readable path, and whether an odd number of `not`s is above it. */
+/** Where each node sits: a readable path, and its polarity. */
 function places(root: Node): Map<Node, Place> {
   const out = new Map<Node, Place>();
   const walk = (node: Node, path: readonly string[], negated: boolean): void => {
     const here = [...path, describeNode(node)];
-    if (!out.has(node)) out.set(node, { clause: here.join(' > '), negated });
+    const known = out.get(node);
+    if (known === undefined) out.set(node, { clause: here.join(' > '), polarities: new Set([negated]) });
+    else known.polarities.add(negated);
     if (isLeaf(node)) return;
-    if (node.kind === 'not') walk(node.child, here, !negated);
-    else node.children.forEach((c) => walk(c, here, negated));
+    switch (node.kind) {
+      case 'not':
+        return walk(node.child, here, !negated);
+      case 'and':
+      case 'or':
+        return node.children.forEach((c) => walk(c, here, negated));
+      default:
+        return assertNever(node, 'IR group');
+    }
   };
   walk(root, [], false);
   return out;
 }
 
-function flip(direction: Direction): Direction {
-  return direction === 'widened' ? 'narrowed' : direction === 'narrowed' ? 'widened' : direction;
+/** A node's local direction, seen from the rule: flipped under `not`, unknown when it sits both ways. */
+function effect(direction: Direction, place: Place | undefined): Direction {
+  if (place === undefined || direction === 'not expressible') return direction;
+  if (place.polarities.size > 1) return 'not expressible';
+  if (!place.polarities.has(true)) return direction;
+  return direction === 'widened' ? 'narrowed' : 'widened';
 }
 
 export function compileRules(rules: readonly Rule[], targets: readonly Backend[], options: CompileOptions = {}): CompileResult {
@@ -61,14 +75,13 @@ export function compileRules(rules: readonly Rule[], targets: readonly Backend[]
         config: options.config ?? {},
         approximate: ({ node, direction, ...a }) => {
           const place = where.get(node);
-          const effect = place?.negated === true ? flip(direction) : direction;
           const d: Diagnostic = {
             ...a,
             severity: options.strict === true ? 'error' : 'warning',
             rule: rule.id,
             target: backend.name,
             clause: place?.clause ?? describeNode(node),
-            direction: effect,
+            direction: effect(direction, place),
             ...locationOf(node, rule),
           };
           const key = JSON.stringify([d.code, d.clause, d.message]);

@@ -92,24 +92,29 @@ export class StringField extends BaseField {
 
 export class NumberField extends BaseField {
   equals(value: number): Condition {
-    return condition(ir.equals(this.field, value));
+    return condition(ir.equals(this.field, this.finite(value)));
   }
   gt(value: number): Condition {
-    return condition(ir.range(this.field, { gt: value }));
+    return condition(ir.range(this.field, { gt: this.finite(value) }));
   }
   gte(value: number): Condition {
-    return condition(ir.range(this.field, { gte: value }));
+    return condition(ir.range(this.field, { gte: this.finite(value) }));
   }
   lt(value: number): Condition {
-    return condition(ir.range(this.field, { lt: value }));
+    return condition(ir.range(this.field, { lt: this.finite(value) }));
   }
   lte(value: number): Condition {
-    return condition(ir.range(this.field, { lte: value }));
+    return condition(ir.range(this.field, { lte: this.finite(value) }));
   }
   /** Inclusive range. */
   between(low: number, high: number): Condition {
     if (low > high) reportProblem('SIEMC-R013', `empty range [${low}, ${high}] for ${this.field.name}`);
-    return condition(ir.range(this.field, { gte: low, lte: high }));
+    return condition(ir.range(this.field, { gte: this.finite(low), lte: this.finite(high) }));
+  }
+  /** NaN and the infinities have no text in any target (JSON writes null, which Elasticsearch reads as no bound). */
+  private finite(value: number): number {
+    if (!Number.isFinite(value)) reportProblem('SIEMC-R016', `${value} is not a finite number (field ${this.field.name})`);
+    return value;
   }
 }
 

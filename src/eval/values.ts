@@ -44,7 +44,8 @@ export function asKeyword(value: Scalar): string {
 /** How a numeric field reads a scalar; non-numeric text is not a number (Elasticsearch would reject the document). */
 export function asNumber(value: Scalar): number | undefined {
   if (typeof value === 'number') return value;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  // Decimal notation only: Elasticsearch rejects "0x10", where JavaScript's Number reads 16.
+  if (typeof value === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(value)) return Number(value);
   return undefined;
 }
 

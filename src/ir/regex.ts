@@ -82,7 +82,8 @@ function foldClass(cls: string): string {
   const items: string[] = [];
   for (let i = body.startsWith('^') ? 1 : 0; i < body.length; i++) {
     const c = body[i] as string;
-    const lit = c === '\\' ? (body[++i] ?? '') : c;
+    const escaped = c === '\\';
+    const lit = escaped ? (body[++i] ?? '') : c;
     if (body[i + 1] === '-' && i + 2 < body.length) {
       const hiRaw = body[i + 2] as string;
       const hi = hiRaw === '\\' ? (body[i + 3] ?? '') : hiRaw;
@@ -93,7 +94,8 @@ function foldClass(cls: string): string {
         const top = hi < to ? hi : to;
         if (lo <= top) extra.push(`${String.fromCharCode(lo.charCodeAt(0) + delta)}-${String.fromCharCode(top.charCodeAt(0) + delta)}`);
       }
-    } else if (isUpper(lit) || isLower(lit)) {
+    } else if (!escaped && (isUpper(lit) || isLower(lit))) {
+      // An escaped letter is a class shorthand (`\d`), not a letter: it has no other case.
       extra.push(swap(lit));
     }
   }
@@ -108,6 +110,11 @@ export function regexToLucene(source: string): string {
     if (ch === '\\') {
       out += ch + (source[i + 1] ?? '');
       i++;
+    } else if (ch === '[') {
+      // Inside a class `(?:` is three literal characters; only the Lucene operators need escapes.
+      const end = classEnd(source, i);
+      out += source.slice(i, end + 1).replace(/(\\.)|([#@&<>~"])/g, (m, esc: string | undefined) => (esc !== undefined ? m : `\\${m}`));
+      i = end;
     } else if (ch === '(' && source[i + 1] === '?' && source[i + 2] === ':') {
       out += '(';
       i += 2;

@@ -3,14 +3,16 @@
  * treats every `*`/`?` as a wildcard with no escape, `==`/`in`/`like` are case-sensitive, and
  * values `:` cannot write (a literal `*` or `?`) fall back to `in~` or `regex~`, which are exact.
  */
-import { assertNever, type LeafNode, type MatchNode, type Node } from '../../ir/nodes.js';
+import { assertNever, isLeaf, type LeafNode, type MatchNode, type Node } from '../../ir/nodes.js';
 import { exactValue, hasLiteralGlobChars, isExact, renderPattern, type Pattern } from '../../ir/pattern.js';
 import { irRegexToLucene, patternToLuceneRegex } from '../lucene-regex.js';
-import type { Backend } from '../backend.js';
-import { exact } from '../capabilities.js';
-import { eqlField, eqlString } from './strings.js';
+import type { Backend, BackendContext } from '../backend.js';
+import { cidrOnNonIp, rangeBounds, splitRange } from '../common.js';
+import { approximate, exact } from '../capabilities.js';
+import { EQL_KEYWORDS, eqlField, eqlString } from './strings.js';
 
 const STEP = '  ';
+const RANGE_SYMBOL = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 
 export const eql: Backend = {
   name: 'eql',
@@ -30,14 +32,14 @@ export const eql: Backend = {
     not: exact('`not` (Elasticsearch plans it as `must_not`: events without the field match)'),
     'equals.boolean': exact('`f == true`'),
     'equals.number': exact('`f == 5`'),
-    range: exact('`<`, `<=`, `>`, `>=`'),
-    cidr: exact('`cidrMatch(f, ...)`'),
+    range: approximate('SIEMC-A052', 'widened', '`<`, `<=`, `>`, `>=`; two bounds are two comparisons, which on a multi-valued field may hold for different values'),
+    cidr: exact('`cidrMatch(f, ...)` on `ip` fields (SIEMC-A051 on other types)'),
     regex: exact('`regex` (Lucene syntax, whole value)'),
     'regex.ci': exact('`regex` with letters written as `[xX]` (Lucene\'s `regex~` does not fold ranges)'),
   },
-  compile(query) {
+  compile(query, context) {
     const { category, rest } = liftEventCategory(query);
-    const body = rest === undefined ? 'true' : render(rest, STEP);
+    const body = rest === undefined ? 'true' : render(rest, STEP, context);
     return `${category} where ${body}\n`;
   },
 };
@@ -56,7 +58,9 @@ function liftEventCategory(query: Node): { category: string; rest: Node | undefi
       !c.caseInsensitive &&
       c.patterns.length === 1 &&
       isExact(c.patterns[0] as Pattern) &&
-      /^[a-z_][a-z0-9_]*$/.test(exactValue(c.patterns[0] as Pattern)),
+      /^[a-z_][a-z0-9_]*$/.test(exactValue(c.patterns[0] as Pattern)) &&
+      // `any` (no filter) and other keywords cannot name a category.
+      !EQL_KEYWORDS.has(exactValue(c.patterns[0] as Pattern)),
   );
   if (index < 0) return { category: 'any', rest: query };
   const category = exactValue(((conjuncts[index] as MatchNode).patterns[0]) as Pattern);
@@ -70,26 +74,26 @@ function comment(node: Node): string {
 }
 
 /** Renders a node whose continuation lines are indented by `indent`. */
-function render(node: Node, indent: string): string {
-  return comment(node) + renderBare(node, indent);
+function render(node: Node, indent: string, ctx: BackendContext): string {
+  return comment(node) + renderBare(node, indent, ctx);
 }
 
-function renderBare(node: Node, indent: string): string {
+function renderBare(node: Node, indent: string, ctx: BackendContext): string {
   switch (node.kind) {
     case 'and':
     case 'or':
       // An empty group is the neutral element (normalisation never makes one; parsed `true` can).
       if (node.children.length === 0) return node.kind === 'and' ? 'true' : 'false';
-      return node.children.map((c) => operand(c, indent, node.kind)).join(`\n${indent}${node.kind} `);
+      return node.children.map((c) => operand(c, indent, node.kind, ctx)).join(`\n${indent}${node.kind} `);
     case 'not':
-      return renderNot(node.child, indent);
+      return renderNot(node.child, indent, ctx);
     case 'match':
     case 'exists':
     case 'equals':
     case 'range':
     case 'cidr':
     case 'regex': {
-      const alternatives = leaf(node, indent);
+      const alternatives = leaf(node, indent, ctx);
       return alternatives.length === 1 ? (alternatives[0] as string) : alternatives.join(' or ');
     }
     default:
@@ -98,20 +102,20 @@ function renderBare(node: Node, indent: string): string {
 }
 
 /** A child of and/or/not, parenthesised when it is a group (explicit even where precedence would do). */
-function operand(node: Node, indent: string, parent: 'and' | 'or' | 'not'): string {
-  if (node.kind === 'and' || node.kind === 'or') return comment(node) + group(renderBare(node, indent + STEP), indent);
-  if (isLeafNode(node)) {
-    const alternatives = leaf(node, indent);
+function operand(node: Node, indent: string, parent: 'and' | 'or' | 'not', ctx: BackendContext): string {
+  if (node.kind === 'and' || node.kind === 'or') return comment(node) + group(renderBare(node, indent + STEP, ctx), indent);
+  if (isLeaf(node)) {
+    const alternatives = leaf(node, indent, ctx);
     if (alternatives.length > 1 && parent !== 'or') return comment(node) + `(${alternatives.join(' or ')})`;
   }
-  return render(node, indent);
+  return render(node, indent, ctx);
 }
 
 function group(inner: string, indent: string): string {
   return `(\n${indent}${STEP}${inner}\n${indent})`;
 }
 
-function renderNot(child: Node, indent: string): string {
+function renderNot(child: Node, indent: string, ctx: BackendContext): string {
   if (child.label === undefined) {
     if (child.kind === 'exists') return `${eqlField(child.field.name)} == null`;
     if (child.kind === 'match' && !child.caseInsensitive && child.patterns.every(isExact)) {
@@ -121,12 +125,9 @@ function renderNot(child: Node, indent: string): string {
         : `${eqlField(child.field.name)} not in ${list(values.map(eqlString), indent)}`;
     }
   }
-  return `not ${operand(child, indent, 'not')}`;
+  return `not ${operand(child, indent, 'not', ctx)}`;
 }
 
-function isLeafNode(node: Node): node is LeafNode {
-  return node.kind !== 'and' && node.kind !== 'or' && node.kind !== 'not';
-}
 
 /** A list literal: inline when short, one item per line otherwise (readable diffs). */
 function list(items: readonly string[], indent: string): string {
@@ -139,7 +140,7 @@ function single(items: readonly string[], indent: string): string {
 }
 
 /** A leaf as one or more EQL expressions that are OR-ed together. */
-function leaf(node: LeafNode, indent: string): string[] {
+function leaf(node: LeafNode, indent: string, ctx: BackendContext): string[] {
   const f = eqlField(node.field.name);
   switch (node.kind) {
     case 'match':
@@ -149,15 +150,16 @@ function leaf(node: LeafNode, indent: string): string[] {
     case 'equals':
       return [`${f} == ${String(node.value)}`];
     case 'range': {
-      const parts: string[] = [];
-      if (node.gt !== undefined) parts.push(`${f} > ${node.gt}`);
-      if (node.gte !== undefined) parts.push(`${f} >= ${node.gte}`);
-      if (node.lt !== undefined) parts.push(`${f} < ${node.lt}`);
-      if (node.lte !== undefined) parts.push(`${f} <= ${node.lte}`);
+      const split = splitRange(node, 'SIEMC-A052');
+      if (split !== undefined) ctx.approximate(split);
+      const parts = rangeBounds(node).map(([op, v]) => `${f} ${RANGE_SYMBOL[op]} ${v}`);
       return [parts.length === 1 ? (parts[0] as string) : `(${parts.join(' and ')})`];
     }
-    case 'cidr':
+    case 'cidr': {
+      const text = cidrOnNonIp(node, 'SIEMC-A051');
+      if (text !== undefined) ctx.approximate(text);
       return [`cidrMatch(${f}, ${node.cidrs.map(eqlString).join(', ')})`];
+    }
     case 'regex':
       return [`${f} regex ${eqlString(irRegexToLucene(node.regex, node.caseInsensitive))}`];
     default:

@@ -21,12 +21,12 @@ export function eqlString(value: string): string {
 }
 
 /** Words the EQL grammar reserves; a field segment spelled like one needs backticks (`event.sequence`). */
-const KEYWORDS = new Set('and any by false in join like maxspan not null of or regex sample sequence true until where with'.split(' '));
+export const EQL_KEYWORDS: ReadonlySet<string> = new Set('and any by false in join like maxspan not null of or regex sample sequence true until where with'.split(' '));
 
 /** Field names: backticks unless every dotted segment is a plain identifier (`@timestamp` is fine). */
 export function eqlField(name: string): string {
   const plain = name
     .split('.')
-    .every((seg, i) => !KEYWORDS.has(seg) && (i === 0 ? /^@?[A-Za-z_][A-Za-z0-9_]*$/ : /^[A-Za-z_][A-Za-z0-9_]*$/).test(seg));
+    .every((seg, i) => !EQL_KEYWORDS.has(seg) && (i === 0 ? /^@?[A-Za-z_][A-Za-z0-9_]*$/ : /^[A-Za-z_][A-Za-z0-9_]*$/).test(seg));
   return plain ? name : `\`${name.replace(/`/g, '``')}\``;
 }

@@ -5,10 +5,11 @@
  * case-insensitive list becomes a `bool.should` of `term`s.
  */
 import { assertNever, isLeaf, type LeafNode, type Node } from '../../ir/nodes.js';
-import { exactValue, isExact, renderPattern, type Pattern } from '../../ir/pattern.js';
+import { describePattern, exactValue, isExact } from '../../ir/pattern.js';
 import { stableJson, type JsonValue } from '../../util/stable-json.js';
 import { irRegexToLucene } from '../lucene-regex.js';
-import type { Backend } from '../backend.js';
+import type { Approximation, Backend } from '../backend.js';
+import { cidrOnNonIp, rangeBounds } from '../common.js';
 import { exact } from '../capabilities.js';
 
 export const esdsl: Backend = {
@@ -30,30 +31,31 @@ export const esdsl: Backend = {
     'equals.boolean': exact('`term`'),
     'equals.number': exact('`term`'),
     range: exact('`range`'),
-    cidr: exact('`term`/`terms` on an `ip` field'),
+    cidr: exact('`term`/`terms` on an `ip` field (SIEMC-A011 on other types: compared as text)'),
     regex: exact('`regexp` (Lucene syntax, whole value)'),
     'regex.ci': exact('`regexp` with letters written as `[xX]` (`case_insensitive` does not fold ranges)'),
   },
-  compile(query) {
-    return stableJson({ query: toQuery(query) });
+  compile(query, context) {
+    return stableJson({ query: toQuery(query, (a) => context.approximate(a)) });
   },
 };
 
 type Query = { readonly [key: string]: JsonValue };
 
-export function toQuery(node: Node): Query {
-  if (isLeaf(node)) return leaf(node);
+/** The query for a node; `report` hears of approximations (none for well-typed rules). */
+export function toQuery(node: Node, report: (a: Approximation) => void = () => {}): Query {
+  if (isLeaf(node)) return leaf(node, report);
   switch (node.kind) {
     case 'and': {
       // Negated conjuncts go to must_not directly: same meaning, one level less.
-      const filter = node.children.filter((c) => c.kind !== 'not' || c.label !== undefined).map(toQuery);
-      const mustNot = node.children.flatMap((c) => (c.kind === 'not' && c.label === undefined ? [toQuery(c.child)] : []));
+      const filter = node.children.filter((c) => c.kind !== 'not' || c.label !== undefined).map((c) => toQuery(c, report));
+      const mustNot = node.children.flatMap((c) => (c.kind === 'not' && c.label === undefined ? [toQuery(c.child, report)] : []));
       return { bool: { ...(filter.length > 0 ? { filter } : {}), ...(mustNot.length > 0 ? { must_not: mustNot } : {}) } };
     }
     case 'or':
-      return anyOf(node.children.map(toQuery));
+      return anyOf(node.children.map((c) => toQuery(c, report)));
     case 'not':
-      return { bool: { must_not: [toQuery(node.child)] } };
+      return { bool: { must_not: [toQuery(node.child, report)] } };
     default:
       return assertNever(node, 'IR group');
   }
@@ -63,16 +65,14 @@ function anyOf(queries: readonly Query[]): Query {
   return queries.length === 1 ? (queries[0] as Query) : { bool: { should: [...queries], minimum_should_match: 1 } };
 }
 
-/** Wildcard query syntax: `*`, `?`, and a backslash escapes the next character. */
-export function wildcardValue(pattern: Pattern): string {
-  return renderPattern(pattern, { anyRun: '*', oneChar: '?', literal: (t) => t.replace(/[\\*?]/g, '\\$&') });
-}
+/** Wildcard query syntax is the IR's glob notation: `*`, `?`, and a backslash escaping the next character. */
+export const wildcardValue = describePattern;
 
 function ciFlag(caseInsensitive: boolean): { case_insensitive?: true } {
   return caseInsensitive ? { case_insensitive: true } : {};
 }
 
-function leaf(node: LeafNode): Query {
+function leaf(node: LeafNode, report: (a: Approximation) => void): Query {
   const f = node.field.name;
   switch (node.kind) {
     case 'match': {
@@ -92,17 +92,15 @@ function leaf(node: LeafNode): Query {
       return { exists: { field: f } };
     case 'equals':
       return { term: { [f]: { value: node.value } } };
-    case 'range': {
-      const bounds: { [k: string]: number } = {};
-      for (const k of ['gt', 'gte', 'lt', 'lte'] as const) {
-        const v = node[k];
-        if (v !== undefined) bounds[k] = v;
-      }
-      return { range: { [f]: bounds } };
-    }
-    case 'cidr':
-      // A term query on an `ip` field accepts CIDR notation.
+    case 'range':
+      // One range query: a single value must lie within every bound, as the IR says.
+      return { range: { [f]: Object.fromEntries(rangeBounds(node)) } };
+    case 'cidr': {
+      // A term query on an `ip` field accepts CIDR notation; on other types it is plain text.
+      const text = cidrOnNonIp(node, 'SIEMC-A011');
+      if (text !== undefined) report(text);
       return node.cidrs.length === 1 ? { term: { [f]: { value: node.cidrs[0] as string } } } : { terms: { [f]: [...node.cidrs] } };
+    }
     case 'regex':
       return { regexp: { [f]: { value: irRegexToLucene(node.regex, node.caseInsensitive) } } };
     default:

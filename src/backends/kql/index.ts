@@ -18,6 +18,7 @@ import {
   type PatternPart,
   caseMatters,
 } from '../../ir/pattern.js';
+import { rangeBounds, splitRange } from '../common.js';
 import type { Backend, BackendContext } from '../backend.js';
 import { approximate, exact } from '../capabilities.js';
 import { KIBANA_WILDCARD_MARKER, kqlField, kqlQuoted, kqlUnquotedLiteral } from './escape.js';
@@ -33,6 +34,7 @@ export const KQL_CODES = {
   marker: 'SIEMC-A105',
   regex: 'SIEMC-A106',
   cidrNotIp: 'SIEMC-A107',
+  splitRange: 'SIEMC-A108',
 } as const;
 
 export const kql: Backend = {
@@ -63,7 +65,7 @@ export const kql: Backend = {
     not: exact('`not` (`bool.must_not`: events without the field match)'),
     'equals.boolean': exact('`f: true`'),
     'equals.number': exact('`f: 5`'),
-    range: exact('`f >= 5`'),
+    range: approximate(KQL_CODES.splitRange, 'widened', '`f >= 5`; two bounds are two comparisons, which on a multi-valued field may hold for different values'),
     cidr: exact('quoted value on an `ip` field: `match`/`match_phrase` reach the ip field\'s term query, which reads CIDR'),
     regex: approximate(KQL_CODES.regex, 'widened', 'no regular expressions in KQL: written as `f: *` (the field exists)'),
     'regex.ci': approximate(KQL_CODES.regex, 'widened', 'no regular expressions in KQL: written as `f: *` (the field exists)'),
@@ -72,6 +74,8 @@ export const kql: Backend = {
     return `${render(query, '', context)}\n`;
   },
 };
+
+const RANGE_SYMBOL = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 
 /** Renders a node whose continuation lines are indented by `indent`. */
 function render(node: Node, indent: string, context: BackendContext): string {
@@ -121,11 +125,9 @@ function leaf(node: LeafNode, indent: string, context: BackendContext): string {
     case 'equals':
       return `${f}: ${String(node.value)}`;
     case 'range': {
-      const parts: string[] = [];
-      if (node.gt !== undefined) parts.push(`${f} > ${node.gt}`);
-      if (node.gte !== undefined) parts.push(`${f} >= ${node.gte}`);
-      if (node.lt !== undefined) parts.push(`${f} < ${node.lt}`);
-      if (node.lte !== undefined) parts.push(`${f} <= ${node.lte}`);
+      const split = splitRange(node, KQL_CODES.splitRange);
+      if (split !== undefined) context.approximate(split);
+      const parts = rangeBounds(node).map(([op, v]) => `${f} ${RANGE_SYMBOL[op]} ${v}`);
       return parts.length === 1 ? (parts[0] as string) : `(${parts.join(' and ')})`;
     }
     case 'cidr':

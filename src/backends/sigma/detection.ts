@@ -8,6 +8,7 @@
  * fit in one map become selections named after their labels or fields, and the condition
  * carries the rest of the boolean structure (`and`, `or`, `not`, `1 of group_*`).
  */
+import { cidrOnNonIp, ipv4MappedCidr, rangeBounds, splitRange } from '../common.js';
 import { assertNever, isLeaf, type LeafNode, type Node, type NotNode } from '../../ir/nodes.js';
 import type { Approximation } from '../backend.js';
 import { irRegexToSigma } from './regex.js';
@@ -216,11 +217,9 @@ class DetectionBuilder {
       case 'equals':
         return one(f, node.value);
       case 'range': {
-        const entries: Entry[] = [];
-        for (const op of ['gt', 'gte', 'lt', 'lte'] as const) {
-          const bound = node[op];
-          if (bound !== undefined) entries.push({ key: sigmaKey(f, [op]), value: bound, ...comment });
-        }
+        const split = splitRange(node, 'SIEMC-A308');
+        if (split !== undefined) this.context.approximate(split);
+        const entries: Entry[] = rangeBounds(node).map(([op, bound]) => ({ key: sigmaKey(f, [op]), value: bound, ...comment }));
         if (entries.length > 0) return entries;
         // No bound: "has a numeric value". Sigma cannot test a value's type.
         this.context.approximate({
@@ -231,8 +230,10 @@ class DetectionBuilder {
         });
         return one(sigmaKey(f, ['exists']), true);
       }
-      case 'cidr':
+      case 'cidr': {
+        for (const a of [cidrOnNonIp(node, 'SIEMC-A309'), ipv4MappedCidr(node, 'SIEMC-A307')]) if (a !== undefined) this.context.approximate(a);
         return one(sigmaKey(f, ['cidr']), node.cidrs.length === 1 ? (node.cidrs[0] as string) : [...node.cidrs]);
+      }
       case 'regex': {
         // Case is written out as `[aA]` classes and matched case-sensitively: `|i` would fold all of Unicode.
         const re = irRegexToSigma(node.caseInsensitive ? foldAsciiCase(node.regex) : node.regex);

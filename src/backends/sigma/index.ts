@@ -39,8 +39,8 @@ export const sigma: Backend = {
     not: exact('`not` in the condition over `filter_*` selections (plain complement)'),
     'equals.boolean': exact('`f: true`'),
     'equals.number': exact('`f: 5`'),
-    range: exact('`|gt`, `|gte`, `|lt`, `|lte`'),
-    cidr: exact('`|cidr`'),
+    range: approximate('SIEMC-A308', 'widened', '`|gt`, `|gte`, `|lt`, `|lte`; two bounds are two conditions, which on a multi-valued field may hold for different values'),
+    cidr: approximate('SIEMC-A307', 'narrowed', '`|cidr`; IPv4 networks may not match IPv4-mapped IPv6 addresses (SIEMC-A309 on non-ip fields)'),
     regex: approximate(
       'SIEMC-A301',
       'widened',

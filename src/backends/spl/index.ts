@@ -8,9 +8,10 @@
  * (where.ts). Top-level conjuncts that `search` already says exactly are left out of `where`;
  * when the whole query is exact in `search`, there is no `where` at all.
  */
-import { isLeaf, type Node } from '../../ir/nodes.js';
+import { assertNever, isLeaf, type Node } from '../../ir/nodes.js';
+import { cidrOnNonIp, ipv4MappedCidr } from '../common.js';
 import type { Backend, BackendContext } from '../backend.js';
-import { exact } from '../capabilities.js';
+import { approximate as approximateSupport, exact } from '../capabilities.js';
 import { approximate, renderSearch } from './search.js';
 import { searchWord, unquotableField } from './strings.js';
 import { renderWhere, toWhere } from './where.js';
@@ -38,12 +39,12 @@ export const spl: Backend = {
     'equals.boolean': exact('`f=true` in `search` (a text comparison that ignores case), `| where match(f, "^true\\z")` for the exact text'),
     'equals.number': exact('`f>=n AND f<=n` in `search` (numeric comparison, not text), `| where f==n`'),
     range: exact('`f>n`, `f<=n` in `search`; with two bounds, `| where isnotnull(mvfilter(...))` so both hold for the same value'),
-    cidr: exact('`f="10.0.0.0/8"` in `search` (IPv4 and IPv6 CIDR); `cidrmatch()` in `where`'),
+    cidr: approximateSupport('SIEMC-A204', 'narrowed', '`f="10.0.0.0/8"` in `search`, `cidrmatch()` in `where`; IPv4 networks may not match IPv4-mapped IPv6 addresses (SIEMC-A205 on non-ip fields)'),
     regex: exact('`| where match(f, "(?s)^(?:...)\\z")`: PCRE, anchored; `\\d \\w \\s` spelt as classes'),
     'regex.ci': exact('`(?i)` with the ASCII cases of `s`, `k`, classes and non-ASCII characters spelt out inside `(?-i:...)`'),
   },
   compile(query, context) {
-    checkFieldNames(query, context);
+    checkLeaves(query, context);
     const { conjuncts, label } = topLevel(query);
     const searchLines: string[] = [];
     const whereParts: string[] = [];
@@ -106,8 +107,12 @@ function sources(query: Node, context: BackendContext): string {
   return `(${unique.map((p) => (p.includes(' ') ? `(${p})` : p)).join(' OR ')})`;
 }
 
-function checkFieldNames(node: Node, context: BackendContext): void {
+/** Per-leaf checks that do not depend on where the leaf is rendered (search or where). */
+function checkLeaves(node: Node, context: BackendContext): void {
   if (isLeaf(node)) {
+    if (node.kind === 'cidr') {
+      for (const a of [cidrOnNonIp(node, 'SIEMC-A205'), ipv4MappedCidr(node, 'SIEMC-A204')]) if (a !== undefined) context.approximate(a);
+    }
     if (unquotableField(node.field.name)) {
       context.approximate({
         code: 'SIEMC-A202',
@@ -118,6 +123,13 @@ function checkFieldNames(node: Node, context: BackendContext): void {
     }
     return;
   }
-  if (node.kind === 'not') checkFieldNames(node.child, context);
-  else node.children.forEach((c) => checkFieldNames(c, context));
+  switch (node.kind) {
+    case 'not':
+      return checkLeaves(node.child, context);
+    case 'and':
+    case 'or':
+      return node.children.forEach((c) => checkLeaves(c, context));
+    default:
+      return assertNever(node, 'IR group');
+  }
 }

@@ -3,6 +3,7 @@
  * unquoting (AbstractBuilder.unquoteString), because the same text must mean here what it
  * means to Elasticsearch: an escape it rejects is an error here too, not a guess.
  */
+import { EQL_KEYWORDS } from '../../backends/eql/strings.js';
 import { EqlSyntaxError, positionFinder, type Position } from './errors.js';
 
 export type TokenKind =
@@ -26,10 +27,7 @@ export interface Token {
 }
 
 /** Keywords are lower-case only: Elasticsearch's lexer has no case-insensitive stream. */
-const KEYWORDS = new Set([
-  'and', 'any', 'by', 'false', 'in', 'join', 'like', 'maxspan', 'not', 'null', 'of', 'or',
-  'regex', 'sample', 'sequence', 'true', 'until', 'where', 'with',
-]);
+const KEYWORDS = EQL_KEYWORDS;
 /** `in~`, `like~`, `regex~` are single keywords; any other `word~` names a function. */
 const TILDE_KEYWORDS = new Set(['in', 'like', 'regex']);
 
