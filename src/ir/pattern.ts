@@ -116,3 +116,14 @@ export function caseMatters(pattern: Pattern): boolean {
 export function hasNonAsciiCasedLetters(pattern: Pattern): boolean {
   return pattern.some((p) => p.kind === 'literal' && /[^\u0000-\u007f]/.test(p.text) && /(?![\u0000-\u007f])[\p{Cased}\p{Changes_When_Casemapped}]/u.test(p.text));
 }
+
+/**
+ * ASCII letters that Unicode case folding pairs with a non-ASCII character: k/K with the Kelvin
+ * sign U+212A, s/S with the long s U+017F, i/I with the dotless i U+0131. Targets that fold all of
+ * Unicode treat these differently from the IR, which folds ASCII only.
+ */
+export const UNICODE_PAIRED_ASCII_LETTERS: ReadonlySet<string> = new Set([...'iIkKsS']);
+
+export function isAsciiLetter(ch: string): boolean {
+  return ch.length === 1 && ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'));
+}

@@ -9,7 +9,7 @@
  * that append wildcards, as `|endswith`-style modifiers do) at the end. Everywhere else it is
  * written once, which keeps Windows paths readable: `C:\Program Files\\*.exe`.
  */
-import type { Pattern } from '../../ir/pattern.js';
+import { UNICODE_PAIRED_ASCII_LETTERS, type Pattern } from '../../ir/pattern.js';
 
 type Token = { readonly wildcard: '*' | '?' } | { readonly char: string };
 
@@ -64,11 +64,6 @@ export function identifier(text: string): string {
     .replace(/^_+|_+$/g, '');
 }
 
-/**
- * ASCII letters that some Unicode case mapping pairs with a non-ASCII character: `k`/`K` with
- * the Kelvin sign U+212A, `s`/`S` with the long s U+017F, `i`/`I` with the dotless i U+0131.
- */
-const UNICODE_PAIRED_ASCII = new Set([...'iIkKsS']);
 
 /**
  * True when ignoring case over all of Unicode (Sigma's "values are case-insensitive", as
@@ -78,7 +73,7 @@ const UNICODE_PAIRED_ASCII = new Set([...'iIkKsS']);
  */
 export function foldsBeyondAscii(ch: string): boolean {
   const cp = ch.codePointAt(0) ?? 0;
-  if (cp < 0x80) return UNICODE_PAIRED_ASCII.has(ch);
+  if (cp < 0x80) return UNICODE_PAIRED_ASCII_LETTERS.has(ch);
   return ch.toLowerCase() !== ch || ch.toUpperCase() !== ch;
 }
 

@@ -3,7 +3,7 @@
  * value. In `search`, `*` is the only wildcard and cannot be escaped, `?` is literal, and
  * values compare ignoring case (target-semantics §4).
  */
-import type { Pattern } from '../../ir/pattern.js';
+import { isAsciiLetter, UNICODE_PAIRED_ASCII_LETTERS, type Pattern } from '../../ir/pattern.js';
 
 /**
  * A double-quoted SPL string, for `search` values and eval literals alike: a backslash is
@@ -40,17 +40,6 @@ export function whereField(name: string): string {
 }
 
 /**
- * ASCII letters that fold to a non-ASCII character in some Unicode case mapping: `K` (Kelvin
- * sign U+212A), `ſ` (long s U+017F) and `ı` (dotless i U+0131). The IR folds ASCII letters
- * only (docs/semantics.md), so a Splunk comparison that folds Unicode would match more.
- */
-const UNICODE_FOLDING_LETTERS = new Set([...'iIkKsS']);
-
-function isAsciiLetter(ch: string): boolean {
-  return /^[A-Za-z]$/.test(ch);
-}
-
-/**
  * True when `search` reads the character exactly as the IR does: printable ASCII other than
  * `*`; letters only when the IR ignores case too and no Unicode folding can reach them.
  */
@@ -58,7 +47,7 @@ function searchReadsExactly(ch: string, caseInsensitive: boolean): boolean {
   const cp = ch.codePointAt(0) ?? 0;
   if (cp >= 0x80 || ch === '*' || isUnsafeChar(ch)) return false;
   if (!isAsciiLetter(ch)) return true;
-  return caseInsensitive && !UNICODE_FOLDING_LETTERS.has(ch);
+  return caseInsensitive && !UNICODE_PAIRED_ASCII_LETTERS.has(ch);
 }
 
 export interface SearchValue {
