@@ -1,21 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../src/eval/evaluate.js';
-import type { Json } from '../src/eval/values.js';
 import { normalize } from '../src/ir/normalize.js';
-import { projectRules, referenceRule } from './support/rules.js';
+import { projectRules, referenceRule, referenceEdgeCases } from './support/rules.js';
 
-interface EdgeCase {
-  readonly name: string;
-  readonly expect: boolean;
-  readonly why: string;
-  readonly event: Json;
-}
 
-const edgeCases: EdgeCase[] = readFileSync(new URL('./fixtures/reference-rule-edge-cases.ndjson', import.meta.url), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as EdgeCase);
+const edgeCases = referenceEdgeCases;
 
 describe('every rule agrees with its own test events', async () => {
   for (const rule of await projectRules()) {

@@ -8,7 +8,7 @@
  * CI a missing venv skips this file with one line; in CI (CI=true) it is a failure.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import fc from 'fast-check';
 import { isMap, isScalar, parseDocument, type YAMLMap } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ import * as ir from '../../src/ir/nodes.js';
 import { normalize } from '../../src/ir/normalize.js';
 import { ANY_RUN, ONE_CHAR, exactPattern, literalPart, makePattern, patternKey, type Pattern, type PatternPart } from '../../src/ir/pattern.js';
 import { adversarialPattern, adversarialString } from '../support/arbitraries.js';
-import { REPO_DIR, projectRules, referenceRule } from '../support/rules.js';
+import { REPO_DIR, projectRules, referenceRule, referenceEdgeCases } from '../support/rules.js';
 import { evaluateSigma, parseSigmaRule } from '../support/sigma-reader.js';
 import { splMatches } from '../support/spl-evaluator.js';
 
@@ -99,10 +99,7 @@ interface NamedEvent {
 }
 
 function referenceEvents(tests: readonly NamedEvent[]): NamedEvent[] {
-  const edge = readFileSync(new URL('../fixtures/reference-rule-edge-cases.ndjson', import.meta.url), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as NamedEvent);
+  const edge = referenceEdgeCases;
   return [...tests, ...edge];
 }
 

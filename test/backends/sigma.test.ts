@@ -16,19 +16,11 @@ import * as ir from '../../src/ir/nodes.js';
 import { normalize } from '../../src/ir/normalize.js';
 import { exactPattern, exactValue, globPattern, isExact, literalPart, makePattern, patternKey, ANY_RUN, type Pattern } from '../../src/ir/pattern.js';
 import { adversarialPattern, adversarialString } from '../support/arbitraries.js';
-import { REFERENCE_RULE_ID, referenceRule } from '../support/rules.js';
+import { REFERENCE_RULE_ID, referenceRule, referenceEdgeCases } from '../support/rules.js';
 import { evaluateSigma, parseSigmaRule, pcreToRegExp, readSigmaString, type SigmaRuleDoc } from '../support/sigma-reader.js';
 
-interface EdgeCase {
-  readonly name: string;
-  readonly expect: boolean;
-  readonly event: Json;
-}
 
-const edgeCases: EdgeCase[] = readFileSync(new URL('../fixtures/reference-rule-edge-cases.ndjson', import.meta.url), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as EdgeCase);
+const edgeCases = referenceEdgeCases;
 
 async function compileReference(config: ProjectConfig = {}) {
   const rule = await referenceRule();

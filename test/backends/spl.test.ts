@@ -22,7 +22,7 @@ import { normalize } from '../../src/ir/normalize.js';
 import { portableRegexProblem } from '../../src/ir/regex.js';
 import { ANY_RUN, ONE_CHAR, exactPattern, globPattern, literalPart, makePattern, type Pattern } from '../../src/ir/pattern.js';
 import { adversarialPattern, adversarialString } from '../support/arbitraries.js';
-import { REPO_DIR, referenceRule } from '../support/rules.js';
+import { REPO_DIR, referenceRule, referenceEdgeCases } from '../support/rules.js';
 import {
   caselessSet,
   parseSpl,
@@ -52,15 +52,7 @@ function compile(query: ir.Node, index?: readonly string[], config: ProjectConfi
 
 const kw = (name: string): ir.Field => ({ name, type: 'keyword' });
 
-interface EdgeCase {
-  readonly name: string;
-  readonly expect: boolean;
-  readonly event: Json;
-}
-const edgeCases: EdgeCase[] = readFileSync(new URL('../fixtures/reference-rule-edge-cases.ndjson', import.meta.url), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as EdgeCase);
+const edgeCases = referenceEdgeCases;
 
 // ---------------------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import * as ir from '../../src/ir/nodes.js';
 import { ANY_RUN, ONE_CHAR, exactPattern, exactValue, globPattern, literalPart, makePattern, type Pattern } from '../../src/ir/pattern.js';
 import { normalize } from '../../src/ir/normalize.js';
 import { adversarialPattern } from '../support/arbitraries.js';
-import { referenceRule } from '../support/rules.js';
+import { referenceRule, referenceEdgeCases } from '../support/rules.js';
 
 /** `f`, `g` and friends are keyword fields; a few vectors need other types. */
 const TYPES: Readonly<Record<string, ir.FieldType>> = { a: 'long', b: 'long', c: 'long', n: 'long', ok: 'boolean', ip: 'ip' };
@@ -36,10 +36,7 @@ describe('the reference query', () => {
   });
 
   // Written from the original EQL text and Elasticsearch's semantics, independently of this parser.
-  const edgeCases = readFileSync(new URL('../fixtures/reference-rule-edge-cases.ndjson', import.meta.url), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as { name: string; expect: boolean; why: string; event: Json });
+  const edgeCases = referenceEdgeCases;
 
   it.each(edgeCases.map((c) => [c.name, c] as const))('agrees with edge case %s', (_name, c) => {
     expect(evaluate(parseEql(query as string), c.event), c.why).toBe(c.expect);

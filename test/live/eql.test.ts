@@ -9,21 +9,17 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toQuery } from '../../src/backends/esdsl/index.js';
 import { evaluate } from '../../src/eval/evaluate.js';
-import type { Json } from '../../src/eval/values.js';
 import { parseEql } from '../../src/frontends/eql/parse.js';
 import { fieldsOf } from '../../src/ir/fields.js';
 import { normalize } from '../../src/ir/normalize.js';
 import { disagreements, formatDisagreements, hitIds, indexEvents, type LabelledEvent } from '../../src/live/check.js';
 import { esClient, LIVE, requireNodeInCi } from '../support/live.js';
-import { REPO_DIR, referenceRule, SHARED_DIR } from '../support/rules.js';
+import { REPO_DIR, referenceRule, SHARED_DIR, referenceEdgeCases } from '../support/rules.js';
 
 requireNodeInCi();
 
 const INDEX = 'siemc-live-eql';
-const edgeCases = readFileSync(`${REPO_DIR}test/fixtures/reference-rule-edge-cases.ndjson`, 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as { name: string; event: Json });
+const edgeCases = referenceEdgeCases;
 
 function originalEql(): string {
   const md = readFileSync(`${SHARED_DIR}/reference/commonly-abused-web-services.md`, 'utf8');

@@ -14,22 +14,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kql } from '../../src/backends/kql/index.js';
 import { compileRules } from '../../src/compile.js';
 import { evaluate } from '../../src/eval/evaluate.js';
-import type { Json } from '../../src/eval/values.js';
 import { fieldsOf } from '../../src/ir/fields.js';
 import { normalize } from '../../src/ir/normalize.js';
 import { disagreements, formatDisagreements, hitIds, indexEvents, type LabelledEvent } from '../../src/live/check.js';
 import { kbn, spliceNestedBools, toOldDialect } from '../support/kibana-kql.js';
 import { asElasticsearchKqlQuery, evaluateKql, parseKql, splitWildcardsAtWhitespace } from '../support/kql-tokenizer.js';
 import { esClient, LIVE, requireNodeInCi } from '../support/live.js';
-import { REPO_DIR, referenceRule } from '../support/rules.js';
+import { REPO_DIR, referenceRule, referenceEdgeCases } from '../support/rules.js';
 
 requireNodeInCi();
 
 const INDEX = 'siemc-live-kql';
-const edgeCases = readFileSync(`${REPO_DIR}test/fixtures/reference-rule-edge-cases.ndjson`, 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as { name: string; event: Json });
+const edgeCases = referenceEdgeCases;
 
 describe.skipIf(!LIVE)('KQL snapshot on a live Elasticsearch', async () => {
   const rule = await referenceRule();

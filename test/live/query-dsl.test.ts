@@ -5,19 +5,15 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/eval/evaluate.js';
-import type { Json } from '../../src/eval/values.js';
 import { fieldsOf } from '../../src/ir/fields.js';
 import { normalize } from '../../src/ir/normalize.js';
 import { disagreements, formatDisagreements, hitIds, indexEvents, type LabelledEvent } from '../../src/live/check.js';
 import { esClient, esVersion, LIVE, requireNodeInCi } from '../support/live.js';
-import { projectRules, REFERENCE_RULE_ID, REPO_DIR } from '../support/rules.js';
+import { projectRules, REFERENCE_RULE_ID, REPO_DIR, referenceEdgeCases } from '../support/rules.js';
 
 requireNodeInCi();
 
-const edgeCases = readFileSync(`${REPO_DIR}test/fixtures/reference-rule-edge-cases.ndjson`, 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as { name: string; event: Json });
+const edgeCases = referenceEdgeCases;
 
 describe.skipIf(!LIVE)('Query DSL snapshots on a live Elasticsearch', async () => {
   const rules = await projectRules();

@@ -1,4 +1,6 @@
 /** Loads the project's rules once per test file (without the type check, which has its own test). */
+import { readFileSync } from 'node:fs';
+import type { Json } from '../../src/eval/values.js';
 import { loadRules } from '../../src/loader/load.js';
 import type { Rule } from '../../src/dsl/rule.js';
 
@@ -24,3 +26,17 @@ export async function referenceRule(): Promise<Rule> {
   if (rule === undefined) throw new Error('reference rule not found');
   return rule;
 }
+
+/** An event of the independent edge-case set, with the verdict Elasticsearch's EQL gives the original rule. */
+export interface EdgeCase {
+  readonly name: string;
+  readonly expect: boolean;
+  readonly why: string;
+  readonly event: Json;
+}
+
+/** test/fixtures/reference-rule-edge-cases.ndjson, written from the original EQL text, not from the rule source. */
+export const referenceEdgeCases: readonly EdgeCase[] = readFileSync(new URL('../fixtures/reference-rule-edge-cases.ndjson', import.meta.url), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() !== '')
+  .map((l) => JSON.parse(l) as EdgeCase);
