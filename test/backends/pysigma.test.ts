@@ -7,10 +7,7 @@
  * Needs .venv/pysigma (scripts/pysigma/setup.sh, run here when python3 is available). Outside
  * CI a missing venv skips this file with one line; in CI (CI=true) it is a failure.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import fc from 'fast-check';
-import { isMap, isScalar, parseDocument, type YAMLMap } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { sigma } from '../../src/backends/sigma/index.js';
 import type { BackendContext } from '../../src/backends/backend.js';
@@ -19,79 +16,15 @@ import { evaluate } from '../../src/eval/evaluate.js';
 import type { Json } from '../../src/eval/values.js';
 import * as ir from '../../src/ir/nodes.js';
 import { normalize } from '../../src/ir/normalize.js';
-import { ANY_RUN, ONE_CHAR, exactPattern, literalPart, makePattern, patternKey, type Pattern, type PatternPart } from '../../src/ir/pattern.js';
+import { exactPattern, patternKey, type Pattern } from '../../src/ir/pattern.js';
 import { adversarialPattern, adversarialString } from '../support/arbitraries.js';
-import { REPO_DIR, projectRules, referenceRule, referenceEdgeCases } from '../support/rules.js';
+import { projectRules, referenceRule, referenceEdgeCases } from '../support/rules.js';
 import { evaluateSigma, parseSigmaRule } from '../support/sigma-reader.js';
+import { ensureVenv, IN_CI, pyPattern, pySigma, queries, withoutCased } from '../support/pysigma.js';
 import { splMatches } from '../support/spl-evaluator.js';
-
-const PYTHON = `${REPO_DIR}.venv/pysigma/bin/python`;
-const CONVERT = `${REPO_DIR}scripts/pysigma/convert.py`;
-const SETUP = `${REPO_DIR}scripts/pysigma/setup.sh`;
-const IN_CI = process.env.CI === 'true';
-
-/** Creates the venv when it is missing and python3 is there; returns why it is still missing. */
-function ensureVenv(): string | undefined {
-  if (existsSync(PYTHON)) return undefined;
-  if (spawnSync('python3', ['--version'], { stdio: 'ignore' }).status !== 0) return 'no python3 to create .venv/pysigma with';
-  const setup = spawnSync('bash', [SETUP], { encoding: 'utf8', timeout: 600_000 });
-  if (existsSync(PYTHON)) return undefined;
-  return `scripts/pysigma/setup.sh failed: ${(setup.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`;
-}
 
 const missing = ensureVenv();
 if (missing !== undefined && !IN_CI) console.log(`pySigma tests skipped: ${missing} (run scripts/pysigma/setup.sh)`);
-
-type Conversion = { readonly queries: readonly string[] } | { readonly error: string };
-type PyValue =
-  | { readonly string: readonly (string | { readonly wildcard: '*' | '?' })[]; readonly cased: boolean }
-  | { readonly [other: string]: unknown };
-interface PyRule {
-  readonly title: string;
-  readonly errors: readonly string[];
-  readonly issues: readonly { readonly issue: string; readonly severity: string; readonly description: string }[];
-  readonly conversions: { readonly splunk: Conversion; readonly lucene: Conversion; readonly eql: Conversion };
-  readonly detections?: { readonly [selection: string]: readonly (readonly { field: string; modifiers: string[]; values: PyValue[] }[])[] };
-}
-interface PyResult {
-  readonly pysigma: string;
-  readonly skipped_validators: readonly string[];
-  readonly errors: readonly string[];
-  readonly rules: readonly PyRule[];
-}
-
-/** Runs convert.py on YAML text (one rule or `---`-separated rules). */
-function pySigma(yaml: string, options: { detections?: boolean; convert?: boolean } = {}): PyResult {
-  const args = [CONVERT, ...(options.detections === true ? ['--detections'] : []), ...(options.convert === false ? ['--no-convert'] : []), '-'];
-  const run = spawnSync(PYTHON, args, { input: yaml, encoding: 'utf8', maxBuffer: 1 << 28, timeout: 300_000 });
-  if (run.status !== 0) throw new Error(`convert.py exited ${String(run.status)}: ${run.stderr}`);
-  return JSON.parse(run.stdout) as PyResult;
-}
-
-function queries(c: Conversion): readonly string[] {
-  if ('error' in c) throw new Error(`pySigma refused the conversion: ${c.error}`);
-  return c.queries;
-}
-
-/** pySigma's reading of a string value as an IR pattern (and whether it is case-sensitive). */
-function pyPattern(v: PyValue): { pattern: Pattern; cased: boolean } {
-  if (!('string' in v) || !Array.isArray(v.string)) throw new Error(`not a string value: ${JSON.stringify(v)}`);
-  const parts: PatternPart[] = (v.string as (string | { wildcard: '*' | '?' })[]).map((p) =>
-    typeof p === 'string' ? literalPart(p) : p.wildcard === '*' ? ANY_RUN : ONE_CHAR,
-  );
-  return { pattern: makePattern(parts), cased: v.cased === true };
-}
-
-/** The rule without `|cased` modifiers: pySigma's Splunk and Lucene backends refuse them. */
-function withoutCased(yaml: string): string {
-  const doc = parseDocument(yaml);
-  const detection = doc.get('detection') as YAMLMap;
-  for (const selection of detection.items) {
-    if (!isMap(selection.value)) continue;
-    for (const entry of selection.value.items) if (isScalar(entry.key)) entry.key.value = String(entry.key.value).replace('|cased', '');
-  }
-  return doc.toString({ defaultKeyType: 'PLAIN', defaultStringType: 'QUOTE_SINGLE', lineWidth: 0 });
-}
 
 interface NamedEvent {
   readonly name: string;
