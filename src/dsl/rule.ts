@@ -9,6 +9,8 @@ export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export type Interval = `${number}${'s' | 'm' | 'h' | 'd'}`;
 /** Date math for the look-back start, e.g. `now-9m`. */
 export type DateMath = `now-${number}${'s' | 'm' | 'h' | 'd'}`;
+/** A calendar date, `YYYY-MM-DD`. */
+export type IsoDate = `${number}-${number}-${number}`;
 
 export interface MitreSubtechnique { readonly id: `T${number}.${number}`; readonly name: string }
 export interface MitreTechnique {
@@ -48,6 +50,9 @@ export interface RuleSpec {
   /** Investigation guide, Markdown. */
   readonly note?: string;
   readonly version: number;
+  /** When the rule was first written, and last changed in meaning (Sigma `date` / `modified`). */
+  readonly created?: IsoDate;
+  readonly updated?: IsoDate;
   readonly query: Condition;
   readonly tests: readonly RuleTest[];
 }

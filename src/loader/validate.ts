@@ -30,6 +30,11 @@ export function validateRules(rules: readonly Rule[]): Diagnostic[] {
     if (!(Number.isInteger(rule.version) && rule.version >= 1)) problem('SIEMC-R005', `version ${rule.version} is not a positive integer`);
     if (!(Number.isInteger(rule.maxSignals) && rule.maxSignals >= 1)) problem('SIEMC-R006', `maxSignals ${rule.maxSignals} is not a positive integer`);
     if (rule.index.length === 0) problem('SIEMC-R007', 'index pattern list is empty');
+    for (const [key, date] of [['created', rule.created], ['updated', rule.updated]] as const) {
+      if (date !== undefined && !isCalendarDate(date)) problem('SIEMC-R008', `${key} date "${date}" is not a valid YYYY-MM-DD date`);
+    }
+    if (rule.created !== undefined && rule.updated !== undefined && rule.updated < rule.created)
+      problem('SIEMC-R009', `updated date ${rule.updated} is before created date ${rule.created}`);
     for (const t of rule.mitre) {
       if (!TACTIC.test(t.tactic.id)) problem('SIEMC-R020', `MITRE tactic id "${t.tactic.id}" is not of the form TA0000`);
       for (const tech of t.techniques) {
@@ -43,6 +48,12 @@ export function validateRules(rules: readonly Rule[]): Diagnostic[] {
     out.push(...checkTests(rule));
   }
   return out;
+}
+
+function isCalendarDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const d = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(text);
 }
 
 /** A rule whose own test events disagree with its query is not built. */

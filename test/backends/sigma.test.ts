@@ -94,8 +94,9 @@ describe('Sigma backend: the reference rule', () => {
     expect(text).toContain('  # Insert noisy false positives here\n  filter_process_executable:\n');
     // §8 of target-semantics: `\P` is a literal backslash, `\\*` a backslash and a wildcard.
     expect(text).toContain("      - '?:\\Program Files\\\\*.exe'\n");
-    // No `date`/`modified` (rules have no dates), no duplicated domains.
-    expect(d).not.toHaveProperty('date');
+    // `date` from the rule's creation date; no `modified` (the rule has no updated date); no duplicated domains.
+    expect(d).toHaveProperty('date', '2020-11-04');
+    expect(d).not.toHaveProperty('modified');
     expect(text.split("'api.mylnikov.org'").length - 1).toBe(1);
   });
 

@@ -82,7 +82,8 @@ function renderRule(query: Node, context: BackendContext): string {
   if (rule.references.length > 0) set('references', seq(rule.references.map(text)));
   set('author', text(rule.author.join(', ')));
   set('license', text(rule.license));
-  // No `date`/`modified`: rules carry no dates yet (see the backend's report).
+  if (rule.created !== undefined) set('date', plain(rule.created));
+  if (rule.updated !== undefined) set('modified', plain(rule.updated));
   const tags = attackTags(rule.mitre);
   if (tags.length > 0) set('tags', seq(tags.map(plain)));
   set('logsource', logSourceNode(source));
