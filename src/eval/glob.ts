@@ -36,9 +36,13 @@ function tokens(pattern: Pattern): Token[] {
 }
 
 export function globMatches(pattern: Pattern, value: string, caseInsensitive: boolean): boolean {
+  return globMatchesWith(pattern, value, caseInsensitive ? sameIgnoringCase : (a, b) => a === b);
+}
+
+/** The same matcher with another notion of equal characters (target models in tests use their own). */
+export function globMatchesWith(pattern: Pattern, value: string, same: (patternChar: number, valueChar: number) => boolean): boolean {
   const pat = tokens(pattern);
   const text = Array.from(value, (ch) => ch.codePointAt(0) ?? 0);
-  const same = caseInsensitive ? sameIgnoringCase : (a: number, b: number) => a === b;
   // Classic two-pointer matcher with backtracking to the last `anyRun`: O(n * m) worst case.
   let p = 0;
   let t = 0;

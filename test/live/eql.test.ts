@@ -6,21 +6,19 @@
  * Both our EQL snapshot and the original rule text must select exactly the evaluator's events.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toQuery } from '../../src/backends/esdsl/index.js';
 import { evaluate } from '../../src/eval/evaluate.js';
 import { parseEql } from '../../src/frontends/eql/parse.js';
 import { fieldsOf } from '../../src/ir/fields.js';
 import { normalize } from '../../src/ir/normalize.js';
-import { disagreements, formatDisagreements, hitIds, indexEvents, type LabelledEvent } from '../../src/live/check.js';
-import { esClient, LIVE, requireNodeInCi } from '../support/live.js';
-import { REPO_DIR, referenceRule, SHARED_DIR, referenceEdgeCases } from '../support/rules.js';
+import { disagreements, formatDisagreements, hitIds } from '../../src/live/check.js';
+import { esClient, LIVE, requireNodeInCi, ruleEvents, useIndex } from '../support/live.js';
+import { REPO_DIR, referenceRule, SHARED_DIR } from '../support/rules.js';
 
 requireNodeInCi();
 
 const INDEX = 'siemc-live-eql';
-const edgeCases = referenceEdgeCases;
-
 function originalEql(): string {
   const md = readFileSync(`${SHARED_DIR}/reference/commonly-abused-web-services.md`, 'utf8');
   const m = /## Query[^\n]*\n```\n([\s\S]*?)```/.exec(md);
@@ -31,16 +29,8 @@ function originalEql(): string {
 describe.skipIf(!LIVE)('EQL through the Query DSL of the EQL planner, live', async () => {
   const rule = await referenceRule();
   const query = normalize(rule.query);
-  const events: LabelledEvent[] = [
-    ...rule.tests.map((t, i) => ({ id: `test-${i}`, name: t.name, event: t.event })),
-    ...edgeCases.map((c, i) => ({ id: `edge-${i}`, name: c.name, event: c.event })),
-  ];
-  beforeAll(async () => {
-    await indexEvents(esClient(), INDEX, fieldsOf(query), events);
-  });
-  afterAll(async () => {
-    await esClient().indices.delete({ index: INDEX, ignore_unavailable: true });
-  });
+  const events = ruleEvents(rule);
+  useIndex(INDEX, fieldsOf(query), events);
 
   it.each([
     ['our EQL snapshot', () => readFileSync(`${REPO_DIR}snapshots/${rule.id}/eql.eql`, 'utf8')],

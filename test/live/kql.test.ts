@@ -10,39 +10,29 @@
  *    documented query_string whitespace split (SIEMC-A103) is applied.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kql } from '../../src/backends/kql/index.js';
 import { compileRules } from '../../src/compile.js';
 import { evaluate } from '../../src/eval/evaluate.js';
 import { fieldsOf } from '../../src/ir/fields.js';
 import { normalize } from '../../src/ir/normalize.js';
-import { disagreements, formatDisagreements, hitIds, indexEvents, type LabelledEvent } from '../../src/live/check.js';
+import { disagreements, formatDisagreements, hitIds } from '../../src/live/check.js';
 import { kbn, spliceNestedBools, toOldDialect } from '../support/kibana-kql.js';
 import { asElasticsearchKqlQuery, evaluateKql, parseKql, splitWildcardsAtWhitespace } from '../support/kql-tokenizer.js';
-import { esClient, LIVE, requireNodeInCi } from '../support/live.js';
-import { REPO_DIR, referenceRule, referenceEdgeCases } from '../support/rules.js';
+import { esClient, LIVE, requireNodeInCi, ruleEvents, useIndex } from '../support/live.js';
+import { REPO_DIR, referenceRule } from '../support/rules.js';
 
 requireNodeInCi();
 
 const INDEX = 'siemc-live-kql';
-const edgeCases = referenceEdgeCases;
-
 describe.skipIf(!LIVE)('KQL snapshot on a live Elasticsearch', async () => {
   const rule = await referenceRule();
   const query = normalize(rule.query);
   const text = readFileSync(`${REPO_DIR}snapshots/${rule.id}/kql.kql`, 'utf8');
   const ast = parseKql(text);
-  const events: LabelledEvent[] = [
-    ...rule.tests.map((t, i) => ({ id: `test-${i}`, name: t.name, event: t.event })),
-    ...edgeCases.map((c, i) => ({ id: `edge-${i}`, name: c.name, event: c.event })),
-  ];
+  const events = ruleEvents(rule);
   const fieldType = (name: string) => fieldsOf(query).find((f) => f.name === name)?.type;
-  beforeAll(async () => {
-    await indexEvents(esClient(), INDEX, fieldsOf(query), events);
-  });
-  afterAll(async () => {
-    await esClient().indices.delete({ index: INDEX, ignore_unavailable: true });
-  });
+  useIndex(INDEX, fieldsOf(query), events);
 
   it("Elasticsearch's kql query selects what the KQL means, given its unescaped wildcards", async () => {
     const hits = await hitIds(esClient(), INDEX, { query: { kql: { query: text } } });

@@ -5,17 +5,17 @@
  * So the expectation is the reference evaluator on the rule with every match case-sensitive,
  * and, separately, that this differs from the rule's own verdicts only on case variants.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sigma } from '../../src/backends/sigma/index.js';
 import { compileRules } from '../../src/compile.js';
 import { evaluate } from '../../src/eval/evaluate.js';
 import { fieldsOf } from '../../src/ir/fields.js';
 import { match } from '../../src/ir/nodes.js';
 import { mapLeaves, normalize } from '../../src/ir/normalize.js';
-import { disagreements, formatDisagreements, hitIds, indexEvents, type LabelledEvent } from '../../src/live/check.js';
-import { esClient, LIVE, requireNodeInCi } from '../support/live.js';
+import { disagreements, formatDisagreements, hitIds } from '../../src/live/check.js';
+import { esClient, LIVE, requireNodeInCi, ruleEvents, useIndex } from '../support/live.js';
 import { ensureVenv, pySigma, queries, withoutCased } from '../support/pysigma.js';
-import { referenceEdgeCases, referenceRule } from '../support/rules.js';
+import { referenceRule } from '../support/rules.js';
 
 requireNodeInCi();
 
@@ -25,16 +25,8 @@ describe.skipIf(!LIVE)("pySigma's Lucene query of our Sigma rule, live", async (
   const missing = ensureVenv();
   const rule = await referenceRule();
   const query = normalize(rule.query);
-  const events: LabelledEvent[] = [
-    ...rule.tests.map((t, i) => ({ id: `test-${i}`, name: t.name, event: t.event })),
-    ...referenceEdgeCases.map((c, i) => ({ id: `edge-${i}`, name: c.name, event: c.event })),
-  ];
-  beforeAll(async () => {
-    await indexEvents(esClient(), INDEX, fieldsOf(query), events);
-  });
-  afterAll(async () => {
-    await esClient().indices.delete({ index: INDEX, ignore_unavailable: true });
-  });
+  const events = ruleEvents(rule);
+  useIndex(INDEX, fieldsOf(query), events);
 
   it('selects what the rule means with case-insensitivity dropped (pySigma Lucene bug), nothing else', async () => {
     expect(missing, 'pySigma venv').toBeUndefined();

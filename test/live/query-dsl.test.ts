@@ -7,13 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/eval/evaluate.js';
 import { fieldsOf } from '../../src/ir/fields.js';
 import { normalize } from '../../src/ir/normalize.js';
-import { disagreements, formatDisagreements, hitIds, indexEvents, type LabelledEvent } from '../../src/live/check.js';
-import { esClient, esVersion, LIVE, requireNodeInCi } from '../support/live.js';
-import { projectRules, REFERENCE_RULE_ID, REPO_DIR, referenceEdgeCases } from '../support/rules.js';
+import { disagreements, formatDisagreements, hitIds, indexEvents } from '../../src/live/check.js';
+import { esClient, esVersion, LIVE, requireNodeInCi, ruleEvents } from '../support/live.js';
+import { projectRules, REPO_DIR } from '../support/rules.js';
 
 requireNodeInCi();
-
-const edgeCases = referenceEdgeCases;
 
 describe.skipIf(!LIVE)('Query DSL snapshots on a live Elasticsearch', async () => {
   const rules = await projectRules();
@@ -29,10 +27,7 @@ describe.skipIf(!LIVE)('Query DSL snapshots on a live Elasticsearch', async () =
   for (const rule of rules) {
     it(`${rule.name}: hits equal the evaluator's verdicts on every event`, async () => {
       const query = normalize(rule.query);
-      const events: LabelledEvent[] = [
-        ...rule.tests.map((t, i) => ({ id: `test-${i}`, name: t.name, event: t.event })),
-        ...(rule.id === REFERENCE_RULE_ID ? edgeCases.map((c, i) => ({ id: `edge-${i}`, name: c.name, event: c.event })) : []),
-      ];
+      const events = ruleEvents(rule);
       await indexEvents(esClient(), indexOf(rule.id), fieldsOf(query), events);
       const body = JSON.parse(readFileSync(`${REPO_DIR}snapshots/${rule.id}/esdsl.json`, 'utf8')) as { query: unknown };
       const hits = await hitIds(esClient(), indexOf(rule.id), body);

@@ -1,7 +1,10 @@
 /** Shared set-up for live tests: the cluster from ES_URL, and a hard failure in CI when there is none. */
-import { it } from 'vitest';
+import { afterAll, beforeAll, it } from 'vitest';
 import type { Client } from '@elastic/elasticsearch';
-import { connect } from '../../src/live/check.js';
+import { connect, indexEvents, type LabelledEvent } from '../../src/live/check.js';
+import type { Rule } from '../../src/dsl/rule.js';
+import type { Field } from '../../src/ir/nodes.js';
+import { REFERENCE_RULE_ID, referenceEdgeCases } from './rules.js';
 
 export const ES_URL = process.env.ES_URL;
 export const LIVE = ES_URL !== undefined;
@@ -25,4 +28,22 @@ export function esClient(): Client {
 export async function esVersion(): Promise<string> {
   const info = await esClient().nodes.info({ metric: 'settings' });
   return Object.values(info.nodes).map((n) => n.version)[0] ?? 'unknown';
+}
+
+/** A rule's test events, and for the reference rule the independent edge cases, with stable ids. */
+export function ruleEvents(rule: Rule): LabelledEvent[] {
+  return [
+    ...rule.tests.map((t, i) => ({ id: `test-${i}`, name: t.name, event: t.event })),
+    ...(rule.id === REFERENCE_RULE_ID ? referenceEdgeCases.map((c, i) => ({ id: `edge-${i}`, name: c.name, event: c.event })) : []),
+  ];
+}
+
+/** Creates `index` holding the events before the enclosing suite's tests, and deletes it after them. */
+export function useIndex(index: string, fields: readonly Field[], events: readonly LabelledEvent[]): void {
+  beforeAll(async () => {
+    await indexEvents(esClient(), index, fields, events);
+  });
+  afterAll(async () => {
+    await esClient().indices.delete({ index, ignore_unavailable: true });
+  });
 }

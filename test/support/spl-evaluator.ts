@@ -23,6 +23,8 @@
  */
 import { cidrContains, parseCidr } from '../../src/eval/cidr.js';
 import { asKeyword, asNumber, fieldValues, type Json } from '../../src/eval/values.js';
+import { globMatchesWith } from '../../src/eval/glob.js';
+import { ANY_RUN, literalPart, makePattern } from '../../src/ir/pattern.js';
 
 export interface SplMeta {
   readonly index: string;
@@ -420,32 +422,10 @@ class SearchParser {
   }
 }
 
-/** Whole-value match ignoring case, `*` the only wildcard. */
+/** Whole-value match ignoring case, `*` the only wildcard (`?` is literal in `search`). */
 export function searchGlob(pattern: string, value: string): boolean {
-  const pat = Array.from(pattern, (c) => c.codePointAt(0) ?? 0);
-  const text = Array.from(value, (c) => c.codePointAt(0) ?? 0);
-  const STAR = 0x2a;
-  let p = 0;
-  let t = 0;
-  let starP = -1;
-  let starT = 0;
-  while (t < text.length) {
-    const pc = pat[p];
-    if (pc !== undefined && pc !== STAR && searchSameChar(pc, text[t] as number)) {
-      p++;
-      t++;
-    } else if (pc === STAR) {
-      starP = p++;
-      starT = t;
-    } else if (starP >= 0) {
-      p = starP + 1;
-      t = ++starT;
-    } else {
-      return false;
-    }
-  }
-  while (pat[p] === STAR) p++;
-  return p === pat.length;
+  const parts = pattern.split('*').flatMap((text, i) => (i === 0 ? [literalPart(text)] : [ANY_RUN, literalPart(text)]));
+  return globMatchesWith(makePattern(parts), value, searchSameChar);
 }
 
 function isCidrLiteral(v: string): boolean {

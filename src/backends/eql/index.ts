@@ -79,6 +79,7 @@ function render(node: Node, indent: string, ctx: BackendContext): string {
 }
 
 function renderBare(node: Node, indent: string, ctx: BackendContext): string {
+  if (isLeaf(node)) return leaf(node, indent, ctx).join(' or ');
   switch (node.kind) {
     case 'and':
     case 'or':
@@ -87,17 +88,8 @@ function renderBare(node: Node, indent: string, ctx: BackendContext): string {
       return node.children.map((c) => operand(c, indent, node.kind, ctx)).join(`\n${indent}${node.kind} `);
     case 'not':
       return renderNot(node.child, indent, ctx);
-    case 'match':
-    case 'exists':
-    case 'equals':
-    case 'range':
-    case 'cidr':
-    case 'regex': {
-      const alternatives = leaf(node, indent, ctx);
-      return alternatives.length === 1 ? (alternatives[0] as string) : alternatives.join(' or ');
-    }
     default:
-      return assertNever(node, 'IR node');
+      return assertNever(node, 'IR group');
   }
 }
 
