@@ -21,7 +21,8 @@ export function buildCommand(setExit: (code: number) => void): CommandModule {
         return setExit(1);
       }
       writeFileSet(fileSet(outputs), args.out, args.target === undefined ? undefined : new Set(targets.map((t) => t.fileName)));
-      if (args.format === 'text') console.error(`siemc: ${rules.length} rule(s) x ${targets.length} target(s) -> ${args.out}/`);
+      const warnings = diagnostics.length === 0 ? '' : ` (${diagnostics.length} approximation warning(s); --strict makes them errors)`;
+      if (args.format === 'text') console.error(`siemc: ${rules.length} rule(s) x ${targets.length} target(s) -> ${args.out}/${warnings}`);
       setExit(0);
     },
   };

@@ -47,8 +47,9 @@ export async function loadOrReport(rulesDir: string, format: 'text' | 'json'): P
   return [...rules];
 }
 
+/** Errors get a code frame; warnings (approximations, often many) keep to one line each. */
 function withFrame(d: Diagnostic): Diagnostic {
-  if (d.frame !== undefined || d.location === undefined || !existsSync(d.location.file)) return d;
+  if (d.severity !== 'error' || d.frame !== undefined || d.location === undefined || !existsSync(d.location.file)) return d;
   return { ...d, frame: codeFrame(readFileSync(d.location.file, 'utf8'), d.location.line, d.location.column) };
 }
 
