@@ -10,26 +10,16 @@ export function portableRegexProblem(source: string): string | undefined {
   } catch (e) {
     return (e as Error).message;
   }
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i] as string;
-    const next = source[i + 1];
-    if (ch === '\\') {
-      if (next !== undefined && /[A-Za-z0-9]/.test(next)) return `escape \\${next} is outside the portable subset (write the character, or a class)`;
-      i++;
-    } else if (inClass) {
-      if (ch === ']') inClass = false;
-    } else if (ch === '[') {
-      inClass = true;
-      if (source[i + 1] === '^') i++;
-      if (source[i + 1] === ']') i++;
-    } else if (ch === '^' || ch === '$') {
-      return `anchor ${ch}: IR regexes always match the whole value`;
-    } else if (ch === '(' && next === '?' && source[i + 2] !== ':') {
-      return 'lookaround and inline flags are outside the portable subset';
-    } else if ('*+?}'.includes(ch) && next === '?') {
-      return 'lazy quantifiers are outside the portable subset';
-    }
+  const segs = segments(source);
+  for (let k = 0; k < segs.length; k++) {
+    const { kind, text } = segs[k] as Segment;
+    const next = segs[k + 1];
+    const escape = /\\([A-Za-z0-9])/.exec(kind === 'char' ? '' : text);
+    if (escape !== null) return `escape \\${escape[1] ?? ''} is outside the portable subset (write the character, or a class)`;
+    if (kind !== 'char') continue;
+    if (text === '^' || text === '$') return `anchor ${text}: IR regexes always match the whole value`;
+    if (text === '(' && next?.text === '?' && segs[k + 2]?.text !== ':') return 'lookaround and inline flags are outside the portable subset';
+    if ('*+?}'.includes(text) && next?.text === '?') return 'lazy quantifiers are outside the portable subset';
   }
   return undefined;
 }
@@ -45,23 +35,9 @@ const swap = (c: string) => (isUpper(c) ? c.toLowerCase() : c.toUpperCase());
  * case-insensitive flag does not fold ranges).
  */
 export function foldAsciiCase(source: string): string {
-  let out = '';
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i] as string;
-    if (ch === '\\') {
-      out += ch + (source[i + 1] ?? '');
-      i++;
-    } else if (ch === '[') {
-      const end = classEnd(source, i);
-      out += foldClass(source.slice(i, end + 1));
-      i = end;
-    } else if (isUpper(ch) || isLower(ch)) {
-      out += `[${ch}${swap(ch)}]`;
-    } else {
-      out += ch;
-    }
-  }
-  return out;
+  return segments(source)
+    .map(({ kind, text }) => (kind === 'class' ? foldClass(text) : kind === 'char' && (isUpper(text) || isLower(text)) ? `[${text}${swap(text)}]` : text))
+    .join('');
 }
 
 function classEnd(source: string, start: number): number {
@@ -104,24 +80,40 @@ function foldClass(cls: string): string {
 
 /** Lucene RegExp text: `(?:` groups become plain groups, Lucene-only operators get a backslash. */
 export function regexToLucene(source: string): string {
+  const segs = segments(source);
   let out = '';
+  for (let k = 0; k < segs.length; k++) {
+    const { kind, text } = segs[k] as Segment;
+    if (kind === 'escape') out += text;
+    // Inside a class `(?:` is three literal characters; only the Lucene operators need escapes.
+    else if (kind === 'class') out += text.replace(/(\\.)|([#@&<>~"])/g, (m, esc: string | undefined) => (esc !== undefined ? m : `\\${m}`));
+    else if (text === '(' && segs[k + 1]?.text === '?' && segs[k + 2]?.text === ':') {
+      out += '(';
+      k += 2;
+    } else out += '#@&<>~"'.includes(text) ? `\\${text}` : text;
+  }
+  return out;
+}
+
+interface Segment {
+  readonly kind: 'escape' | 'class' | 'char';
+  readonly text: string;
+}
+
+/** A source cut into backslash escapes, whole character classes and single characters: the one scanner the rewrites share. */
+function segments(source: string): Segment[] {
+  const out: Segment[] = [];
   for (let i = 0; i < source.length; i++) {
     const ch = source[i] as string;
     if (ch === '\\') {
-      out += ch + (source[i + 1] ?? '');
+      out.push({ kind: 'escape', text: source.slice(i, i + 2) });
       i++;
     } else if (ch === '[') {
-      // Inside a class `(?:` is three literal characters; only the Lucene operators need escapes.
       const end = classEnd(source, i);
-      out += source.slice(i, end + 1).replace(/(\\.)|([#@&<>~"])/g, (m, esc: string | undefined) => (esc !== undefined ? m : `\\${m}`));
+      out.push({ kind: 'class', text: source.slice(i, end + 1) });
       i = end;
-    } else if (ch === '(' && source[i + 1] === '?' && source[i + 2] === ':') {
-      out += '(';
-      i += 2;
-    } else if ('#@&<>~"'.includes(ch)) {
-      out += `\\${ch}`;
     } else {
-      out += ch;
+      out.push({ kind: 'char', text: ch });
     }
   }
   return out;
