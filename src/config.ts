@@ -1,5 +1,6 @@
 /** The project configuration file, siemc.config.json, next to rules/ (all of it optional). */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { UserError } from './user-error.js';
 
 export interface SplunkSource {
   readonly index: string;
@@ -21,9 +22,13 @@ export const CONFIG_FILE = 'siemc.config.json';
 
 export function loadConfig(path = CONFIG_FILE): ProjectConfig {
   if (!existsSync(path)) return {};
+  if (statSync(path).isDirectory()) throw new UserError(`${path} is a folder; siemc reads its project settings from a JSON file of that name.`);
+  let value: unknown;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as ProjectConfig;
+    value = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
   } catch (e) {
-    throw new Error(`${path} is not valid JSON: ${(e as Error).message}`);
+    throw new UserError(`${path} is not valid JSON (${(e as Error).message}); fix it or delete it to use the defaults.`);
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UserError(`${path} must hold a JSON object of settings.`);
+  return value as ProjectConfig;
 }

@@ -1,8 +1,16 @@
 import type { CommandModule } from 'yargs';
 import { compileRules } from '../compile.js';
 import { loadConfig } from '../config.js';
-import { compareWithDisk, fileSet } from '../snapshots.js';
-import { loadOrReport, selectTargets, withTargetOptions } from './common.js';
+import { compareWithDisk, fileSet, type Change } from '../snapshots.js';
+import { checkOutputFolder, oneString } from './args.js';
+import { loadOrReport, selectTargets, targetScope, withTargetOptions } from './common.js';
+
+const WHAT: Readonly<Record<Change['kind'], string>> = {
+  stale: 'is stale',
+  missing: 'is missing',
+  orphan: 'is an orphan (siemc wrote it; no rule or target produces it now)',
+  interrupted: 'says a build was interrupted while writing; some files may be old and some new',
+};
 
 export function checkCommand(setExit: (code: number) => void): CommandModule {
   return {
@@ -10,18 +18,21 @@ export function checkCommand(setExit: (code: number) => void): CommandModule {
     describe: 'Exit 1, with a diff, when the output folder is not what build would write',
     builder: (y) => withTargetOptions(y),
     handler: async (argv) => {
-      const args = argv as unknown as { rules: string; out: string; target?: string[]; format: 'text' | 'json' };
+      const args = argv as unknown as { target?: string[]; format: 'text' | 'json' };
+      const rulesDir = oneString(argv, 'rules');
+      const out = oneString(argv, 'out');
       const targets = selectTargets(args.target);
-      const rules = await loadOrReport(args.rules, args.format);
+      checkOutputFolder(out, rulesDir);
+      const rules = await loadOrReport(rulesDir, args.format);
       if (rules === undefined) return setExit(1);
       const { outputs } = compileRules(rules, targets, { config: loadConfig() });
-      const changes = compareWithDisk(fileSet(outputs), args.out, args.target === undefined ? undefined : new Set(targets.map((t) => t.fileName)));
+      const changes = compareWithDisk(fileSet(outputs), out, targetScope(args.target, targets));
       for (const c of changes) {
-        const what = c.kind === 'stale' ? 'is stale' : c.kind === 'missing' ? 'is missing' : 'is an orphan (no rule or target produces it)';
-        console.log(`${args.out}/${c.path} ${what}`);
+        console.log(`${out}/${c.path} ${WHAT[c.kind]}`);
         if (c.diff !== undefined) console.log(c.diff);
       }
-      if (changes.length > 0) console.log(`siemc: ${changes.length} file(s) differ; run siemc build (npm run rules) and commit.`);
+      const fix = `siemc build${rulesDir === 'rules' ? '' : ` --rules ${rulesDir}`}${out === 'snapshots' ? '' : ` --out ${out}`}`;
+      if (changes.length > 0) console.log(`siemc: ${changes.length} file(s) differ; run ${fix} and commit the result.`);
       setExit(changes.length > 0 ? 1 : 0);
     },
   };

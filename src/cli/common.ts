@@ -1,14 +1,15 @@
 /** Shared CLI pieces: options every command takes, loading rules, printing diagnostics. */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { backendNamed, backends } from '../backends/registry.js';
 import type { Backend } from '../backends/backend.js';
 import { codeFrame, formatDiagnostic, type Diagnostic } from '../diagnostics.js';
 import type { Rule } from '../dsl/rule.js';
 import { loadRules } from '../loader/load.js';
+import { UserError } from '../user-error.js';
+import { checkRulesFolder } from './args.js';
 
-/** An error in what the user asked for: printed as one sentence, exit 1. */
-export class UserError extends Error {}
+export { UserError, UsageError } from '../user-error.js';
 
 export function withRulesOption<T>(y: Argv<T>) {
   return y.option('rules', { type: 'string', default: 'rules', describe: 'Folder of rule sources (*.ts)' });
@@ -30,13 +31,13 @@ export function selectTargets(names: readonly string[] | undefined): readonly Ba
   if (names === undefined || names.length === 0) return backends;
   return names.map((n) => {
     const b = backendNamed(n);
-    if (b === undefined) throw new UserError(`unknown target "${n}"`);
+    if (b === undefined) throw new UserError(`unknown target "${n}"; targets are ${backends.map((t) => t.name).join(', ')}.`);
     return b;
   });
 }
 
 export async function loadOrReport(rulesDir: string, format: 'text' | 'json'): Promise<Rule[] | undefined> {
-  if (!existsSync(rulesDir) || !statSync(rulesDir).isDirectory()) throw new UserError(`rules folder "${rulesDir}" does not exist`);
+  checkRulesFolder(rulesDir);
   const { rules, diagnostics } = await loadRules(rulesDir);
   printDiagnostics(diagnostics, format);
   if (diagnostics.some((d) => d.severity === 'error')) {
@@ -44,6 +45,8 @@ export async function loadOrReport(rulesDir: string, format: 'text' | 'json'): P
     if (format === 'text') console.error(`siemc: ${errors} error${errors === 1 ? '' : 's'}; nothing written.`);
     return undefined;
   }
+  // An empty or mistyped folder must not pass for "no rules any more": that would delete every output.
+  if (rules.length === 0) throw new UserError(`rules folder "${rulesDir}" holds no rules: no .ts module there exports a defineRule(...) value; nothing written.`);
   return [...rules];
 }
 
@@ -59,4 +62,11 @@ export function printDiagnostics(diagnostics: readonly Diagnostic[], format: 'te
     return;
   }
   for (const d of diagnostics) console.error(formatDiagnostic(withFrame(d)));
+}
+
+/** With --target, a run answers only for those targets' files; other files in the folder stay as they are. */
+export function targetScope(names: readonly string[] | undefined, targets: readonly Backend[]): ((path: string) => boolean) | undefined {
+  if (names === undefined || names.length === 0) return undefined;
+  const files = new Set(targets.map((t) => t.fileName));
+  return (path) => files.has(path.slice(path.lastIndexOf('/') + 1));
 }

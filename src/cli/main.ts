@@ -1,18 +1,31 @@
 #!/usr/bin/env node
-/** The siemc command line: build, check, eval. Errors are one sentence; no stack traces. */
+/**
+ * The siemc command line. A user's mistake is one sentence and exit 1 (2 for usage); exit 70
+ * means a bug in siemc. No stack traces for either.
+ */
+import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { UsageError, UserError } from '../user-error.js';
+import { Interrupted } from '../output/writer.js';
+import { strictBooleans } from './args.js';
 import { buildCommand } from './build.js';
 import { checkCommand } from './check.js';
-import { evalCommand } from './eval.js';
-import { smokeCommand } from './smoke.js';
 import { docsCommand } from './docs.js';
+import { evalCommand } from './eval.js';
 import { packageCommand } from './package.js';
-import { UserError } from './common.js';
+import { smokeCommand } from './smoke.js';
+
+/** src/cli and dist/cli both sit two folders below package.json. */
+function ownVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
 
 async function main(): Promise<number> {
   let code = 0;
-  await yargs(hideBin(process.argv))
+  const raw = hideBin(process.argv);
+  await yargs(raw)
     .scriptName('siemc')
     .usage('$0 <command> [options]\n\nCompile detection rules written in TypeScript into SIEM searches.')
     .command(buildCommand((c) => (code = c)))
@@ -21,11 +34,12 @@ async function main(): Promise<number> {
     .command(smokeCommand((c) => (code = c)))
     .command(packageCommand((c) => (code = c)))
     .command(docsCommand((c) => (code = c)))
+    .middleware((argv) => strictBooleans(raw, argv))
     .demandCommand(1, 'Name a command: build, check, eval, smoke, package or docs (see --help).')
     .strict()
     .help()
     .alias('h', 'help')
-    .version(false)
+    .version(ownVersion())
     .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((message, error, y) => {
       if (error !== undefined && error !== null) throw error;
@@ -40,8 +54,13 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const message = error instanceof UserError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
-    console.error(`siemc: ${message}`);
-    process.exit(error instanceof UserError ? 1 : 70);
+    if (error instanceof UserError) {
+      console.error(`siemc: ${error.message}`);
+      const signal = error instanceof Interrupted ? error.signal : undefined;
+      process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGTERM' ? 143 : error instanceof UsageError ? 2 : 1);
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`siemc: internal error (a bug in siemc; please report it): ${message}`);
+    process.exit(70);
   },
 );

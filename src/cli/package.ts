@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { loadConfig } from '../config.js';
+import { writeOwnedFiles } from '../output/writer.js';
 import { packageRules } from '../publish/package.js';
+import { checkOutputFolder, oneString } from './args.js';
 import { loadOrReport, printDiagnostics, withRulesOption } from './common.js';
 
 export function packageCommand(setExit: (code: number) => void): CommandModule {
@@ -14,17 +14,18 @@ export function packageCommand(setExit: (code: number) => void): CommandModule {
         .option('out', { type: 'string', default: 'build/packages', describe: 'Output folder' })
         .option('strict', { type: 'boolean', default: false, describe: 'Treat approximations as errors' }),
     handler: async (argv) => {
-      const args = argv as unknown as { rules: string; out: string; strict: boolean };
-      const rules = await loadOrReport(args.rules, 'text');
+      const args = argv as unknown as { strict: boolean };
+      const rulesDir = oneString(argv, 'rules');
+      const out = oneString(argv, 'out');
+      checkOutputFolder(out, rulesDir);
+      const config = loadConfig();
+      const rules = await loadOrReport(rulesDir, 'text');
       if (rules === undefined) return setExit(1);
-      const { files, diagnostics } = packageRules(rules, { strict: args.strict, config: loadConfig() });
+      const { files, diagnostics } = packageRules(rules, { strict: args.strict, config });
       printDiagnostics(diagnostics, 'text');
       if (diagnostics.some((d) => d.severity === 'error')) return setExit(1);
-      for (const [path, text] of files) {
-        mkdirSync(dirname(join(args.out, path)), { recursive: true });
-        writeFileSync(join(args.out, path), text);
-      }
-      console.error(`siemc: ${files.size} file(s) -> ${args.out}/`);
+      const result = await writeOwnedFiles(out, files);
+      console.error(`siemc: ${files.size} file(s) -> ${out}/: ${result.written.length} written, ${result.deleted.length} deleted, ${result.unchanged} unchanged`);
       setExit(0);
     },
   };

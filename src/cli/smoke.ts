@@ -5,6 +5,7 @@ import { evaluate } from '../eval/evaluate.js';
 import { fieldsOf } from '../ir/fields.js';
 import { normalize } from '../ir/normalize.js';
 import { connect, disagreements, formatDisagreements, hitIds, indexEvents } from '../live/check.js';
+import { checkUrl, oneString } from './args.js';
 import { loadOrReport, UserError, withRulesOption } from './common.js';
 
 export function smokeCommand(setExit: (code: number) => void): CommandModule {
@@ -17,7 +18,8 @@ export function smokeCommand(setExit: (code: number) => void): CommandModule {
         .option('rule', { type: 'string', describe: 'Only this rule id' }),
     handler: async (argv) => {
       const args = argv as unknown as { rules: string; es: string; rule?: string };
-      const rules = await loadOrReport(args.rules, 'text');
+      checkUrl(oneString(argv, 'es'), '--es');
+      const rules = await loadOrReport(oneString(argv, 'rules'), 'text');
       if (rules === undefined) return setExit(1);
       const selected = args.rule === undefined ? rules : rules.filter((r) => r.id === args.rule);
       if (selected.length === 0) throw new UserError(`no rule with id "${args.rule ?? ''}" in ${args.rules}/`);

@@ -96,12 +96,17 @@ describe('siemc check', () => {
     cpSync(`${REPO_DIR}snapshots`, out, { recursive: true });
     const eqlFile = join(out, REFERENCE_RULE_ID, 'eql.eql');
     writeFileSync(eqlFile, readFileSync(eqlFile, 'utf8').replace('"paste.ee",\n', ''));
+    // An orphan is a file siemc wrote (its manifest lists it) that nothing produces now; a file it never wrote is the user's.
     writeFileSync(join(out, REFERENCE_RULE_ID, 'old-target.txt'), 'x\n');
+    writeFileSync(join(out, REFERENCE_RULE_ID, 'NOTES.md'), 'mine\n');
+    const manifest = JSON.parse(readFileSync(join(out, '.siemc-manifest.json'), 'utf8')) as { files: string[] };
+    writeFileSync(join(out, '.siemc-manifest.json'), JSON.stringify({ ...manifest, files: [...manifest.files, `${REFERENCE_RULE_ID}/old-target.txt`] }));
     const r = siemc(['check', '--out', out]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`${REFERENCE_RULE_ID}/eql.eql is stale`);
     expect(r.stdout).toContain('+    "paste.ee",');
     expect(r.stdout).toContain(`${REFERENCE_RULE_ID}/old-target.txt is an orphan`);
+    expect(r.stdout).not.toContain('NOTES.md');
     rmSync(out, { recursive: true });
   });
 });

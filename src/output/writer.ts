@@ -1,0 +1,179 @@
+/**
+ * The one writer behind every command that writes outputs (build, package/publish).
+ *
+ * Guarantees, for a folder and the complete set of files a run produces:
+ * - Ownership: only files recorded in the folder's manifest are ever deleted; a file siemc
+ *   never wrote is never touched.
+ * - Atomicity per file: new content goes to `<path>.siemc-tmp` in full and is then renamed over
+ *   `<path>`, so a file is always either its old or its new content, never truncated.
+ * - All or nothing on interruption: every temporary file is written before the first rename.
+ *   A write error or SIGINT/SIGTERM in that phase removes the temporary files and leaves the
+ *   folder exactly as it was. The renames that follow are quick and synchronous.
+ * - Repair: a journal marks the write phase. If the process is killed (SIGKILL, power loss),
+ *   `siemc check` reports the interrupted build and the next write removes the leftovers.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { UserError } from '../user-error.js';
+import { asUserError } from './fs-errors.js';
+import { isOwnablePath, JOURNAL_FILE, journalText, MANIFEST_FILE, manifestText, readJournal, readManifest, TEMP_SUFFIX } from './manifest.js';
+
+/** Relative path -> content: everything one run produces for a folder. */
+export type FileSet = ReadonlyMap<string, string>;
+
+export interface WriteOptions {
+  /**
+   * Which owned paths this run answers for (a build of some targets): files outside the scope
+   * are neither written nor deleted, and stay in the manifest.
+   */
+  readonly scope?: (path: string) => boolean;
+}
+
+export interface WriteResult {
+  readonly written: readonly string[];
+  readonly deleted: readonly string[];
+  readonly unchanged: number;
+}
+
+/** Raised when SIGINT or SIGTERM arrives before any file was replaced: nothing changed. */
+export class Interrupted extends UserError {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted (${signal}) before any output was replaced; the output folder is unchanged.`);
+  }
+}
+
+/** Creates `dir` and its missing parents one level at a time (mkdir's recursive mode can spin on some file systems, e.g. /proc). */
+export function ensureFolder(dir: string): void {
+  if (existsSync(dir)) {
+    if (!statSync(dir).isDirectory()) throw new UserError(`${dir} is a file, not a folder.`);
+    return;
+  }
+  const parent = dirname(dir);
+  if (parent !== dir) ensureFolder(parent);
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    throw asUserError(e, 'create the folder', dir);
+  }
+}
+
+/** Reads a file's current text, or undefined when there is none; a folder in its place is the user's to move. */
+function currentText(full: string): string | undefined {
+  if (!existsSync(full)) return undefined;
+  if (statSync(full).isDirectory()) throw new UserError(`${full} is a folder, but siemc writes a file there; move the folder elsewhere.`);
+  return readFileSync(full, 'utf8');
+}
+
+/** Removes what a killed write left: temporary files, and the journal. Returns the paths it may have put in place. */
+function recover(dir: string): readonly string[] {
+  const journal = readJournal(dir);
+  if (journal === undefined) return [];
+  for (const path of journal.writing) removeIfPresent(join(dir, `${path}${TEMP_SUFFIX}`));
+  removeIfPresent(join(dir, JOURNAL_FILE));
+  return journal.writing;
+}
+
+function removeIfPresent(full: string): void {
+  try {
+    unlinkSync(full);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw asUserError(e, 'remove', full);
+  }
+}
+
+/** Writes a small bookkeeping file atomically. */
+function replaceFile(full: string, text: string): void {
+  try {
+    writeFileSync(`${full}${TEMP_SUFFIX}`, text);
+    renameSync(`${full}${TEMP_SUFFIX}`, full);
+  } catch (e) {
+    throw asUserError(e, 'write', full);
+  }
+}
+
+/** Listens for SIGINT/SIGTERM while the guard is up; the first one is remembered, not acted on. */
+function signalGuard(): { readonly signal: () => NodeJS.Signals | undefined; readonly release: () => void } {
+  let received: NodeJS.Signals | undefined;
+  const on = (s: NodeJS.Signals): void => {
+    received ??= s;
+  };
+  process.on('SIGINT', on);
+  process.on('SIGTERM', on);
+  return {
+    signal: () => received,
+    release: () => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+    },
+  };
+}
+
+/** Makes `dir` hold `files` (within the scope), as the module comment describes. */
+export async function writeOwnedFiles(dir: string, files: FileSet, options: WriteOptions = {}): Promise<WriteResult> {
+  for (const path of files.keys()) if (!isOwnablePath(path)) throw new Error(`not a relative output path: ${JSON.stringify(path)}`);
+  const inScope = options.scope ?? (() => true);
+  ensureFolder(dir);
+  const leftovers = recover(dir);
+  const recorded = readManifest(dir);
+  // Files a killed build may have renamed into place are ours too.
+  const owned = new Set([...(recorded ?? []), ...leftovers.filter((p) => existsSync(join(dir, p)))]);
+
+  const writing = [...files].filter(([path, text]) => currentText(join(dir, path)) !== text).map(([path]) => path);
+  const deleting = [...owned].filter((p) => inScope(p) && !files.has(p)).sort();
+  const gone = new Set(deleting);
+  const nextOwned = new Set([...[...owned].filter((p) => !gone.has(p)), ...files.keys()]);
+  const manifest = manifestText(nextOwned);
+  const manifestCurrent = currentText(join(dir, MANIFEST_FILE)) === manifest;
+  if (writing.length === 0 && deleting.length === 0 && manifestCurrent) return { written: [], deleted: [], unchanged: files.size };
+
+  replaceFile(join(dir, JOURNAL_FILE), journalText({ writing, deleting }));
+  const guard = signalGuard();
+  const temps: string[] = [];
+  try {
+    // Phase 1: every new file in full under a temporary name. Nothing visible changes yet.
+    for (const path of writing) {
+      const stop = guard.signal();
+      if (stop !== undefined) throw new Interrupted(stop);
+      const full = join(dir, path);
+      ensureFolder(dirname(full));
+      temps.push(`${full}${TEMP_SUFFIX}`);
+      try {
+        await writeFile(`${full}${TEMP_SUFFIX}`, files.get(path) as string);
+      } catch (e) {
+        throw asUserError(e, 'write', full);
+      }
+    }
+    const stop = guard.signal();
+    if (stop !== undefined) throw new Interrupted(stop);
+  } catch (e) {
+    for (const t of temps) removeIfPresent(t);
+    removeIfPresent(join(dir, JOURNAL_FILE));
+    guard.release();
+    throw e;
+  }
+  // Phase 2: renames and deletions, synchronous, so no signal handler runs in between.
+  try {
+    for (const path of writing) renameSync(join(dir, `${path}${TEMP_SUFFIX}`), join(dir, path));
+    for (const path of deleting) {
+      removeIfPresent(join(dir, path));
+      removeEmptyFolders(dir, dirname(path));
+    }
+    replaceFile(join(dir, MANIFEST_FILE), manifest);
+    removeIfPresent(join(dir, JOURNAL_FILE));
+  } catch (e) {
+    throw asUserError(e, 'update', dir);
+  } finally {
+    guard.release();
+  }
+  return { written: writing, deleted: deleting, unchanged: files.size - writing.length };
+}
+
+/** Removes `relative` and its parents below `dir` while they are empty: a deleted rule leaves no empty folder. */
+function removeEmptyFolders(dir: string, relative: string): void {
+  for (let rel = relative; rel !== '.' && rel !== ''; rel = dirname(rel)) {
+    const full = join(dir, rel);
+    if (!existsSync(full) || readdirSync(full).length > 0) return;
+    rmdirSync(full);
+  }
+}
