@@ -127,10 +127,11 @@ export async function writeOwnedFiles(dir: string, files: FileSet, options: Writ
   const manifestCurrent = currentText(join(dir, MANIFEST_FILE)) === manifest;
   if (writing.length === 0 && deleting.length === 0 && manifestCurrent) return { written: [], deleted: [], unchanged: files.size };
 
-  replaceFile(join(dir, JOURNAL_FILE), journalText({ writing, deleting }));
+  // The guard goes up before the journal exists, so no signal can end the process in between.
   const guard = signalGuard();
   const temps: string[] = [];
   try {
+    replaceFile(join(dir, JOURNAL_FILE), journalText({ writing, deleting }));
     // Phase 1: every new file in full under a temporary name. Nothing visible changes yet.
     for (const path of writing) {
       const stop = guard.signal();
