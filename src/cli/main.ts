@@ -24,7 +24,13 @@ function ownVersion(): string {
 
 async function main(): Promise<number> {
   let code = 0;
-  const raw = hideBin(process.argv);
+  // `--events -` names standard input; yargs would read a lone `-` as a positional argument.
+  const raw = hideBin(process.argv).reduce<string[]>((args, token) => {
+    const last = args[args.length - 1];
+    if (token === '-' && last !== undefined && /^--[^=]+$/.test(last)) args[args.length - 1] = `${last}=-`;
+    else args.push(token);
+    return args;
+  }, []);
   await yargs(raw)
     .scriptName('siemc')
     .usage('$0 <command> [options]\n\nCompile detection rules written in TypeScript into SIEM searches.')
