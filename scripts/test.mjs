@@ -65,10 +65,18 @@ const vitest = spawnSync(
 );
 if (started) spawnSync('bash', [`${here}scripts/es/stop.sh`], { stdio: 'inherit', env });
 
-// One plain closing line that any CI log reader understands.
+// One plain closing line that any CI log reader understands. A test file that fails to load
+// (a syntax error, a throwing import) has no tests to count, so it counts as one failure itself.
+let status = vitest.status ?? 1;
 if (existsSync(report)) {
   const r = JSON.parse(readFileSync(report, 'utf8'));
   const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-  console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+  const unloaded = (r.testResults ?? []).filter((f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed'));
+  for (const f of unloaded) console.log(`npm test: ${f.name.replace(here, '')} failed to load: ${(f.message ?? '').split('\n')[0]}`);
+  if (unloaded.length > 0) status = status || 1;
+  console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests + unloaded.length} failed, ${skipped} skipped`);
+} else {
+  console.log('vitest: 0 passed, 1 failed, 0 skipped (vitest wrote no report)');
+  status = status || 1;
 }
-process.exit(vitest.status ?? 1);
+process.exit(status);

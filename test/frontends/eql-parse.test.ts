@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { portableRegexProblem } from '../../src/ir/regex.js';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import * as ir from '../../src/ir/nodes.js';
 import { ANY_RUN, ONE_CHAR, exactPattern, exactValue, globPattern, literalPart, makePattern, type Pattern } from '../../src/ir/pattern.js';
 import { normalize } from '../../src/ir/normalize.js';
 import { adversarialPattern } from '../support/arbitraries.js';
+import { originalReferenceEql } from '../support/fixtures.js';
 import { referenceRule, referenceEdgeCases } from '../support/rules.js';
 
 /** `f`, `g` and friends are keyword fields; a few vectors need other types. */
@@ -27,8 +27,7 @@ function parses(query: string): ir.Node {
 // -------------------------------------------------------------------------------------------------
 
 describe('the reference query', () => {
-  const md = readFileSync(new URL('../../../shared/reference/commonly-abused-web-services.md', import.meta.url), 'utf8');
-  const query = /^## Query[^\n]*\n```[^\n]*\n([\s\S]*?)\n```/m.exec(md)?.[1];
+  const query: string | undefined = originalReferenceEql();
 
   it('is found and parses', () => {
     expect(query).toBeDefined();

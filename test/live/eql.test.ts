@@ -14,18 +14,12 @@ import { fieldsOf } from '../../src/ir/fields.js';
 import { normalize } from '../../src/ir/normalize.js';
 import { disagreements, formatDisagreements, hitIds } from '../../src/live/check.js';
 import { esClient, LIVE, requireNodeInCi, ruleEvents, useIndex } from '../support/live.js';
-import { REPO_DIR, referenceRule, SHARED_DIR } from '../support/rules.js';
+import { originalReferenceEql } from '../support/fixtures.js';
+import { REPO_DIR, referenceRule } from '../support/rules.js';
 
 requireNodeInCi();
 
 const INDEX = 'siemc-live-eql';
-function originalEql(): string {
-  const md = readFileSync(`${SHARED_DIR}/reference/commonly-abused-web-services.md`, 'utf8');
-  const m = /## Query[^\n]*\n```\n([\s\S]*?)```/.exec(md);
-  if (!m) throw new Error('no query block in the reference page');
-  return m[1] as string;
-}
-
 describe.skipIf(!LIVE)('EQL through the Query DSL of the EQL planner, live', async () => {
   const rule = await referenceRule();
   const query = normalize(rule.query);
@@ -34,7 +28,7 @@ describe.skipIf(!LIVE)('EQL through the Query DSL of the EQL planner, live', asy
 
   it.each([
     ['our EQL snapshot', () => readFileSync(`${REPO_DIR}snapshots/${rule.id}/eql.eql`, 'utf8')],
-    ['the original rule text (Elastic, v113)', originalEql],
+    ['the original rule text (Elastic, v113)', originalReferenceEql],
   ])('%s selects exactly the evaluator\'s events', async (what, text) => {
     const planned = toQuery(parseEql(text()));
     const hits = await hitIds(esClient(), INDEX, { query: planned });

@@ -6,7 +6,6 @@ import type { Rule } from '../../src/dsl/rule.js';
 
 export const RULES_DIR = new URL('../../rules', import.meta.url).pathname;
 export const REPO_DIR = new URL('../..', import.meta.url).pathname;
-export const SHARED_DIR = new URL('../../../shared', import.meta.url).pathname;
 
 let cached: Promise<readonly Rule[]> | undefined;
 
