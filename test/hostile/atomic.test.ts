@@ -109,5 +109,5 @@ describe('interrupted builds', () => {
     expect(siemc(['check', '--rules', rules, '--out', out]).status).toBe(0);
     expect(tree(out)).toEqual(expected.get('v1'));
     expect(killedWhileWriting).toBeGreaterThan(0);
-  });
+  }, 300_000);
 });
