@@ -1,5 +1,6 @@
 /** The project configuration file, siemc.config.json, next to rules/ (all of it optional). */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import { UserError } from './user-error.js';
 
 export interface SplunkSource {
@@ -30,5 +31,29 @@ export function loadConfig(path = CONFIG_FILE): ProjectConfig {
     throw new UserError(`${path} is not valid JSON (${(e as Error).message}); fix it or delete it to use the defaults.`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UserError(`${path} must hold a JSON object of settings.`);
+  const problem = configProblem(value);
+  if (problem !== undefined) throw new UserError(`${path}: ${problem} (see ${SCHEMA_FILE} in the siemc package).`);
   return value as ProjectConfig;
+}
+
+/** The JSON schema of siemc.config.json, shipped in the package so editors complete the file. */
+export const SCHEMA_FILE = 'schema/siemc.config.schema.json';
+
+let validator: ((value: unknown) => string | undefined) | undefined;
+
+/** The first way `value` breaks the schema, as a phrase, or undefined when it fits. */
+export function configProblem(value: unknown): string | undefined {
+  if (validator === undefined) {
+    const schema = JSON.parse(readFileSync(new URL(`../${SCHEMA_FILE}`, import.meta.url), 'utf8')) as object;
+    const check = new Ajv({ allErrors: false, strict: false }).compile(schema);
+    validator = (v) => {
+      if (check(v)) return undefined;
+      const e = check.errors?.[0];
+      if (e === undefined) return 'does not fit the schema';
+      const where = e.instancePath === '' ? 'the top level' : e.instancePath.slice(1).replaceAll('/', '.');
+      const extra = e.keyword === 'additionalProperties' ? ` "${String((e.params as { additionalProperty?: string }).additionalProperty)}"` : '';
+      return `${where} ${e.message ?? 'is not valid'}${extra}`;
+    };
+  }
+  return validator(value);
 }

@@ -13,8 +13,10 @@ import { buildCommand } from './build.js';
 import { checkCommand } from './check.js';
 import { docsCommand } from './docs.js';
 import { evalCommand } from './eval.js';
+import { initCommand } from './init.js';
 import { packageCommand } from './package.js';
 import { smokeCommand } from './smoke.js';
+import { testCommand } from './test.js';
 
 /** src/cli and dist/cli both sit two folders below package.json. */
 function ownVersion(): string {
@@ -34,14 +36,16 @@ async function main(): Promise<number> {
   await yargs(raw)
     .scriptName('siemc')
     .usage('$0 <command> [options]\n\nCompile detection rules written in TypeScript into SIEM searches.')
+    .command(initCommand((c) => (code = c)))
     .command(buildCommand((c) => (code = c)))
     .command(checkCommand((c) => (code = c)))
+    .command(testCommand((c) => (code = c)))
     .command(evalCommand((c) => (code = c)))
     .command(smokeCommand((c) => (code = c)))
     .command(packageCommand((c) => (code = c)))
     .command(docsCommand((c) => (code = c)))
     .middleware((argv) => strictBooleans(raw, argv))
-    .demandCommand(1, 'Name a command: build, check, eval, smoke, package or docs (see --help).')
+    .demandCommand(1, 'Name a command: init, build, check, test, eval, smoke, package or docs (see --help).')
     .strict()
     .help()
     .alias('h', 'help')
