@@ -12,7 +12,7 @@
  * cells it has values in: a leaf is true when one of those cells has it true.
  */
 import { evaluate } from '../eval/evaluate.js';
-import type { Scalar } from '../eval/values.js';
+import { asKeyword, type Scalar } from '../eval/values.js';
 import type { CidrNode, LeafNode } from '../ir/nodes.js';
 import { ipRepresentatives, numericRepresentatives, numericValue, type NumericLeaf } from './intervals.js';
 import {
@@ -77,12 +77,30 @@ interface RegularCell {
   readonly signs: readonly boolean[];
 }
 
+/**
+ * Leaf automata by leaf, shared across comparisons: a pull request compares many rules that
+ * share lists, and one long case-insensitive domain list takes about a second to determinise.
+ */
+const languageCache = new Map<string, { readonly lang: DFA; readonly notLang: DFA }>();
+const LANGUAGE_CACHE_SIZE = 256;
+
+function cachedLanguage(leaf: StringLeaf): { readonly lang: DFA; readonly notLang: DFA } {
+  const key = leafKey(leaf);
+  let entry = languageCache.get(key);
+  if (entry === undefined) {
+    const lang = leafLanguage(leaf);
+    entry = { lang, notLang: complement(lang) };
+    if (languageCache.size >= LANGUAGE_CACHE_SIZE) languageCache.delete(languageCache.keys().next().value as string);
+    languageCache.set(key, entry);
+  }
+  return entry;
+}
+
 /** Splits the string universe by each string leaf, keeping the non-empty parts. */
 function regularCells(field: string, leaves: readonly StringLeaf[], limits: CellLimits): RegularCell[] {
   let cells: RegularCell[] = [{ dfa: universe(), signs: [] }];
   for (const leaf of leaves) {
-    const lang = leafLanguage(leaf);
-    const notLang = complement(lang);
+    const { lang, notLang } = cachedLanguage(leaf);
     const next: RegularCell[] = [];
     for (const cell of cells) {
       const yes = intersect(cell.dfa, lang, `a cell of ${field}`);
@@ -150,6 +168,13 @@ export function fieldModel(field: string, fieldLeaves: readonly LeafNode[], limi
         }
         const { words, complete } = sampleWords(intersect(cell.dfa, special, `a cell of ${field}`), limits.maxSampledWords);
         const found = new Set<string>();
+        // The pieces' own representatives first: they reach every numeric and address piece the cell has room for.
+        for (const rep of reps) {
+          if (!cell.dfa.test(Array.from(asKeyword(rep), (ch) => ch.codePointAt(0) ?? 0))) continue;
+          const signs = specialSigns(rep);
+          found.add(signsKey(signs));
+          add([...cell.signs, ...signs], rep);
+        }
         for (const w of words) {
           const signs = specialSigns(w);
           found.add(signsKey(signs));

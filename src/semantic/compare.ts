@@ -139,6 +139,9 @@ function formula(node: Node, space: VariableSpace): Formula {
     model.cells.forEach((cell, i) => {
       if (atom === -1 || cell.signs[atom] === true) vars.push(first + i);
     });
+    // Cells where fewer other leaves hold first: witnesses then trip no unrelated clause.
+    const trueSigns = (v: number) => model.cells[v - first]?.signs.filter(Boolean).length ?? 0;
+    vars.sort((x, y) => trueSigns(x) - trueSigns(y));
     return { kind: 'leaf', vars };
   }
   switch (node.kind) {

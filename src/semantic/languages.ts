@@ -152,19 +152,23 @@ export function wordToString(word: readonly number[]): string {
 }
 
 /**
- * A shortest word of the language (breadth-first over states, readable characters first), or
+ * A shortest non-empty word of the language, else the empty word (breadth-first over states, readable characters first), or
  * undefined when it is empty. refa's own word iterators enumerate paths, which explodes on the
  * large automata of a long domain list; this visits each state once.
  */
 export function pickWord(dfa: DFA): string | undefined {
   if (dfa.isEmpty) return undefined;
-  const back = new Map<DFA.ReadonlyNode, { readonly from: DFA.ReadonlyNode; readonly cp: number } | null>([[dfa.initial, null]]);
-  const queue: DFA.ReadonlyNode[] = [dfa.initial];
+  // The empty word only when the language has nothing else: `""` is a legal value but a confusing witness.
+  // A virtual root stands before the initial state, so a final initial state is reached again by a non-empty path.
+  const root = {} as DFA.ReadonlyNode;
+  const back = new Map<DFA.ReadonlyNode, { readonly from: DFA.ReadonlyNode; readonly cp: number } | null>([[root, null]]);
+  const queue: DFA.ReadonlyNode[] = [root];
   for (let i = 0; i < queue.length; i++) {
-    const node = queue[i] as DFA.ReadonlyNode;
-    if (dfa.finals.has(node as DFA.Node)) {
+    const current = queue[i] as DFA.ReadonlyNode;
+    const node = current === root ? dfa.initial : current;
+    if (current !== root && dfa.finals.has(node as DFA.Node)) {
       const word: number[] = [];
-      for (let step = back.get(node); step != null; step = back.get(step.from)) word.push(step.cp);
+      for (let step = back.get(current); step != null; step = back.get(step.from)) word.push(step.cp);
       word.reverse();
       return wordToString(word);
     }
@@ -177,11 +181,11 @@ export function pickWord(dfa: DFA): string | undefined {
     steps.sort((a, b) => (RANK.get(a.cp) ?? 1000) - (RANK.get(b.cp) ?? 1000));
     for (const { to, cp } of steps) {
       if (back.has(to)) continue;
-      back.set(to, { from: node, cp });
+      back.set(to, { from: current, cp });
       queue.push(to);
     }
   }
-  return undefined;
+  return dfa.finals.has(dfa.initial) ? '' : undefined;
 }
 
 /** Up to `limit` distinct words, shortest first, and whether they are all the language has. */

@@ -6,7 +6,7 @@
  */
 import { evaluate } from '../eval/evaluate.js';
 import type { Json, Scalar } from '../eval/values.js';
-import { isLeaf, type LeafNode, type Node } from '../ir/nodes.js';
+import { assertNever, isLeaf, type LeafNode, type Node } from '../ir/nodes.js';
 import type { Pattern } from '../ir/pattern.js';
 import { buildEvent } from './events.js';
 import { ipRepresentatives, nextUp, numericValue } from './intervals.js';
@@ -45,6 +45,8 @@ function derivedValues(leaf: LeafNode): Scalar[] {
       return [leaf.gt, leaf.gte, leaf.lt, leaf.lte].flatMap((b) => (b === undefined ? [] : [b, b - 1, b + 1, nextUp(b)].map(numericValue)));
     case 'cidr':
       return ipRepresentatives([leaf]);
+    default:
+      return assertNever(leaf, 'IR leaf');
   }
 }
 

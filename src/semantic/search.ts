@@ -5,6 +5,7 @@
  * one value per chosen cell, or is missing when it has none. So there are no constraints
  * between variables, and a rule is a plain boolean formula over them.
  */
+import { assertNever } from '../ir/nodes.js';
 import { OutsideDecision } from './languages.js';
 
 export type Formula =
@@ -47,6 +48,8 @@ function truth(f: Formula, a: Assignment): Truth {
       }
       return open ? OPEN : f.kind === 'and' ? TRUE : FALSE;
     }
+    default:
+      return assertNever(f, 'formula');
   }
 }
 
@@ -71,6 +74,8 @@ function branch(f: Formula, a: Assignment, wanted: boolean): { readonly v: numbe
         if (b !== undefined) return b;
       }
       return undefined;
+    default:
+      return assertNever(f, 'formula');
   }
 }
 
