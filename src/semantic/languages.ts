@@ -25,7 +25,6 @@ export class OutsideDecision extends Error {
 /** Largest automaton (states) any one operation may build before the comparison gives up. */
 export const MAX_DFA_NODES = 20_000;
 
-const MAX_CHAR = 0x10ffff;
 
 function factory(): DFA.LimitedNodeFactory {
   return new DFA.LimitedNodeFactory(MAX_DFA_NODES);
@@ -200,4 +199,3 @@ export function sampleWords(dfa: DFA, limit: number): { readonly words: readonly
   return { words, complete: finite };
 }
 
-export { MAX_CHAR };
