@@ -1,11 +1,11 @@
 /** Compiles loaded rules into target outputs, collecting every diagnostic. */
 import type { Backend } from './backends/backend.js';
 import type { Diagnostic, Direction } from './diagnostics.js';
-import type { Rule } from './dsl/rule.js';
+import type { Rule } from './model/rule.js';
 import { assertNever, describeNode, isLeaf, type Node } from './ir/nodes.js';
 import { normalize } from './ir/normalize.js';
 import { originOf } from './ir/origins.js';
-import type { SourceLocation } from './dsl/problems.js';
+import type { SourceLocation } from './model/location.js';
 import type { ProjectConfig } from './config.js';
 
 export interface CompileOptions {

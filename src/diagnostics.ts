@@ -1,5 +1,5 @@
 /** Diagnostics: stable codes, a severity, and where (rule, target, clause, source line). */
-import type { SourceLocation } from './dsl/problems.js';
+import type { SourceLocation } from './model/location.js';
 
 export type Severity = 'error' | 'warning';
 /** Which way an approximation moves the set of matched events. */

@@ -55,7 +55,7 @@ describe('siemc package', async () => {
       const eql = readFileSync(`${REPO_DIR}snapshots/${r.id}/eql.eql`, 'utf8');
       expect(k.query).toBe(eql.trimEnd());
       expect(() => parseEql(k.query as string)).not.toThrow();
-      expect(k).toMatchObject({ rule_id: r.id, type: 'eql', severity: r.severity, risk_score: r.riskScore, interval: r.schedule.interval, from: r.schedule.from, version: r.version });
+      expect(k).toMatchObject({ rule_id: r.id, type: 'eql', severity: r.severity, risk_score: r.riskScore, interval: r.schedule?.interval, from: r.schedule?.from, version: r.version });
     }
     const ref = JSON.parse(files.get('kibana/66883649-f908-4a5b-a1e0-54090a1d3a32.json') ?? '{}') as { threat: { tactic: { id: string }; technique: { id: string; subtechnique?: { id: string }[] }[] }[]; note: string };
     expect(ref.threat.map((t) => t.tactic.id)).toEqual(['TA0011', 'TA0010']);

@@ -4,7 +4,7 @@ import type { Argv } from 'yargs';
 import { backendNamed, backends } from '../backends/registry.js';
 import type { Backend } from '../backends/backend.js';
 import { codeFrame, formatDiagnostic, type Diagnostic } from '../diagnostics.js';
-import type { Rule } from '../dsl/rule.js';
+import type { Rule } from '../model/rule.js';
 import { loadRules } from '../loader/load.js';
 import { UserError } from '../user-error.js';
 import { checkRulesFolder } from './args.js';

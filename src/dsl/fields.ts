@@ -4,10 +4,10 @@
  */
 import * as ir from '../ir/nodes.js';
 import { exactPattern, globPattern, type Pattern } from '../ir/pattern.js';
-import { parseCidr } from '../eval/cidr.js';
+import { parseCidr } from '../ir/cidr.js';
 import { portableRegexProblem } from '../ir/regex.js';
 import { condition, type Condition } from './condition.js';
-import { ecsFieldTypes } from './ecs-fields.generated.js';
+import { ecsFieldTypes } from '../schema/ecs-fields.generated.js';
 import { reportProblem } from './problems.js';
 
 export type EcsFieldTypes = typeof ecsFieldTypes;

@@ -1,6 +1,6 @@
 /** Checks on loaded rules that the type system cannot make: shapes, uniqueness, and the rule's own tests. */
 import type { Diagnostic } from '../diagnostics.js';
-import type { Rule } from '../dsl/rule.js';
+import type { Rule } from '../model/rule.js';
 import { evaluate } from '../eval/evaluate.js';
 import { normalize } from '../ir/normalize.js';
 
@@ -25,11 +25,11 @@ export function validateRules(rules: readonly Rule[]): Diagnostic[] {
       seen.set(rule.id, rule);
     }
     if (rule.name.trim() === '') problem('SIEMC-R003', 'rule name is empty');
-    if (!(Number.isInteger(rule.riskScore) && rule.riskScore >= 0 && rule.riskScore <= 100))
+    if (rule.riskScore !== undefined && !(Number.isInteger(rule.riskScore) && rule.riskScore >= 0 && rule.riskScore <= 100))
       problem('SIEMC-R004', `risk score ${rule.riskScore} is not an integer from 0 to 100`);
     if (!(Number.isInteger(rule.version) && rule.version >= 1)) problem('SIEMC-R005', `version ${rule.version} is not a positive integer`);
-    if (!(Number.isInteger(rule.maxSignals) && rule.maxSignals >= 1)) problem('SIEMC-R006', `maxSignals ${rule.maxSignals} is not a positive integer`);
-    if (rule.index.length === 0) problem('SIEMC-R007', 'index pattern list is empty');
+    if (rule.maxSignals !== undefined && !(Number.isInteger(rule.maxSignals) && rule.maxSignals >= 1)) problem('SIEMC-R006', `maxSignals ${rule.maxSignals} is not a positive integer`);
+    if (rule.index !== undefined && rule.index.length === 0) problem('SIEMC-R007', 'index pattern list is empty');
     for (const [key, date] of [['created', rule.created], ['updated', rule.updated]] as const) {
       if (date !== undefined && !isCalendarDate(date)) problem('SIEMC-R008', `${key} date "${date}" is not a valid YYYY-MM-DD date`);
     }

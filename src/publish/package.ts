@@ -4,7 +4,8 @@ import { sigma } from '../backends/sigma/index.js';
 import { spl } from '../backends/spl/index.js';
 import { compileRules, type CompileOptions } from '../compile.js';
 import type { Diagnostic } from '../diagnostics.js';
-import type { Rule } from '../dsl/rule.js';
+import { runtimeMetadata } from '../model/defaults.js';
+import type { Rule } from '../model/rule.js';
 import { stableJson, sortKeys } from '../util/stable-json.js';
 import { kibanaRule } from './kibana.js';
 import { renderTemplate } from './templates.js';
@@ -22,6 +23,7 @@ export function packageRules(rules: readonly Rule[], options: CompileOptions = {
     renderTemplate('splunk/savedsearches.conf.hbs', {
       rules: rules.map((r) => ({
         ...r,
+        ...runtimeMetadata(r),
         search: text(r, 'spl'),
         mitreIds: r.mitre.flatMap((t) => [t.tactic.id, ...t.techniques.flatMap((x) => [x.id, ...(x.subtechniques ?? []).map((s) => s.id)])]),
       })),

@@ -11,7 +11,7 @@
  * `f: *` = exists). The detection-engine path (query_string splitting wildcard values at
  * whitespace) is not modelled: the backend reports it instead (SIEMC-A103).
  */
-import { cidrContains } from '../../src/eval/cidr.js';
+import { cidrContains } from '../../src/ir/cidr.js';
 import { globMatches } from '../../src/eval/glob.js';
 import { asBoolean, asKeyword, asNumber, fieldValues, type Json } from '../../src/eval/values.js';
 import type { FieldType } from '../../src/ir/nodes.js';

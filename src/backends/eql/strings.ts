@@ -1,4 +1,5 @@
 /** EQL lexical rules: string literals and field names. */
+import { EQL_KEYWORDS } from '../../languages/eql.js';
 
 /**
  * A double-quoted EQL string. Only `\\ \" \n \r \t` and `\u{...}` are escapes, so every
@@ -20,8 +21,8 @@ export function eqlString(value: string): string {
   return `${out}"`;
 }
 
-/** Words the EQL grammar reserves; a field segment spelled like one needs backticks (`event.sequence`). */
-export const EQL_KEYWORDS: ReadonlySet<string> = new Set('and any by false in join like maxspan not null of or regex sample sequence true until where with'.split(' '));
+/** Words the EQL grammar reserves (a field segment spelled like one needs backticks: `event.sequence`), shared with the lexer. */
+export { EQL_KEYWORDS };
 
 /** Field names: backticks unless every dotted segment is a plain identifier (`@timestamp` is fine). */
 export function eqlField(name: string): string {

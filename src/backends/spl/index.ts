@@ -8,6 +8,7 @@
  * (where.ts). Top-level conjuncts that `search` already says exactly are left out of `where`;
  * when the whole query is exact in `search`, there is no `where` at all.
  */
+import { runtimeMetadata } from '../../model/defaults.js';
 import { assertNever, isLeaf, type Node } from '../../ir/nodes.js';
 import { cidrOnNonIp, ipv4MappedCidr } from '../common.js';
 import type { Backend, BackendContext } from '../backend.js';
@@ -82,7 +83,7 @@ function topLevel(query: Node): { conjuncts: readonly Node[]; label: string | un
 function sources(query: Node, context: BackendContext): string {
   const mapping = context.config.splunk?.sources ?? {};
   const parts: string[] = [];
-  for (const pattern of context.rule.index) {
+  for (const pattern of runtimeMetadata(context.rule).index) {
     const source = mapping[pattern];
     if (source === undefined) {
       context.approximate({
