@@ -171,14 +171,14 @@ function matchValues(node: MatchNode, context: BackendContext): string[] {
     });
   }
   const findings: Findings = { oneChar: [], trimmed: [], marker: [], split: [] };
-  const values: string[] = [];
+  // A set keeps long lists linear; insertion order is the output order.
+  const values = new Set<string>();
   for (const p of node.patterns) {
-    const text = isExact(p) ? kqlQuoted(exactValue(p)) : unquotedValue(p, findings);
     // Two patterns can become the same text once `?` is written as `*`.
-    if (!values.includes(text)) values.push(text);
+    values.add(isExact(p) ? kqlQuoted(exactValue(p)) : unquotedValue(p, findings));
   }
   report(node, context, findings);
-  return values;
+  return [...values];
 }
 
 function report(node: MatchNode, context: BackendContext, findings: Findings): void {
