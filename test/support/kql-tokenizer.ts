@@ -217,7 +217,10 @@ class Parser {
     return this.quoted(pos) ?? this.unquoted(pos);
   }
 
-  /** QuotedString: `\t \r \n`, `\uXXXX`, `\\`, `\"`; any other character (a lone backslash included) as is. */
+  /**
+   * QuotedString: `\t \r \n`, `\uXXXX`, `\\`, `\"`; any other character (a lone backslash included) as is.
+   * The string must also end where Elasticsearch's own lexer ends it (see `elasticsearchQuotedEnd`).
+   */
   private quoted(pos: number): { value: KqlValue; pos: number } | null {
     if (this.input[pos] !== '"') return null;
     let p = pos + 1;
@@ -225,7 +228,15 @@ class Parser {
     for (;;) {
       const ch = this.input[p];
       if (ch === undefined) return null;
-      if (ch === '"') return { value: { kind: 'quoted', text }, pos: p + 1 };
+      if (ch === '"') {
+        const es = elasticsearchQuotedEnd(this.input, pos);
+        if (es !== p + 1) {
+          throw new KqlSyntaxError(
+            `Elasticsearch's kql lexer reads the string at ${pos} as ${JSON.stringify(this.input.slice(pos, es))}, Kibana's as ${JSON.stringify(this.input.slice(pos, p + 1))}`,
+          );
+        }
+        return { value: { kind: 'quoted', text }, pos: p + 1 };
+      }
       const escaped = this.escapedWhitespace(p) ?? this.escapedUnicode(p);
       if (escaped !== null) {
         text += escaped.text;
@@ -311,6 +322,25 @@ class Parser {
     }
     return { value: { kind: 'text', text: sequence }, pos: p };
   }
+}
+
+/**
+ * Where Elasticsearch's own KQL lexer (x-pack-kql, ANTLR: `QUOTED_STRING: '"' QUOTED_CHAR* '"'`
+ * with `QUOTED_CHAR: ESCAPED_WHITESPACE | ESCAPE_UNICODE_SEQUENCE | '\\"' | ~["]`) ends the quoted
+ * string that opens at `start`. `\\` is not one of its escapes, so a backslash may stand alone
+ * or begin `\"`, and the lexer takes the longest token: it runs to the first quote that no
+ * backslash precedes, or else to the last quote of the input. `"a\\" or "b"` is one string
+ * there (`a\\" or `), which Kibana reads as two: the bug behind HTTP 400s for lists whose
+ * values end in a backslash. Found on a live node; the live KQL tests check it.
+ */
+export function elasticsearchQuotedEnd(input: string, start: number): number | undefined {
+  let last: number | undefined;
+  for (let j = start + 1; j < input.length; j++) {
+    if (input[j] !== '"') continue;
+    last = j + 1;
+    if (j === start + 1 || input[j - 1] !== '\\') return last;
+  }
+  return last;
 }
 
 export function parseKql(text: string): KqlNode {

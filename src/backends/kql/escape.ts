@@ -5,7 +5,8 @@
  * Facts this module relies on (target-semantics.md §3, and the grammar itself):
  * - Quoted strings read `\\` and `\"` as escapes, and also `\t \r \n` and `\uXXXX`; a backslash
  *   before anything else stays a backslash. So every backslash is doubled: `\\t` is a backslash
- *   and a `t`, never a tab.
+ *   and a `t`, never a tab. Elasticsearch's own lexer (x-pack-kql) has no `\\` escape and takes
+ *   `\"` as an escaped quote where it can, so a final backslash is written `\u005C` instead.
  * - Unquoted values must escape `\ ( ) : < > " * { }`; a backslash before any other character is
  *   a syntax error, except `\t \r \n`, `\uXXXX` and the keyword escapes `\or \and \not`.
  * - Unquoted values end before a keyword: `or`/`and` with whitespace on both sides, or `not`
@@ -61,13 +62,22 @@ function whitespaceOrInvisible(ch: string): string | undefined {
   return isInvisible(cp) ? hex4(cp) : undefined;
 }
 
-/** A double-quoted KQL string: an exact value, in which `*` is literal. */
+/**
+ * A double-quoted KQL string: an exact value, in which `*` is literal.
+ *
+ * A backslash that ends the value is written `\u005C`, not `\\`: Elasticsearch's own KQL lexer
+ * has no `\\` escape and reads `\"` as an escaped quote wherever that makes a longer string, so
+ * `"a\\" or "b"` would be one string running to the next quote (HTTP 400 or a different value).
+ * Elsewhere `\\` is unambiguous and easier to read.
+ */
 export function kqlQuoted(value: string): string {
   let out = '"';
-  for (const ch of value) {
-    if (ch === '\\' || ch === '"') out += `\\${ch}`;
+  const chars = Array.from(value);
+  chars.forEach((ch, i) => {
+    if (ch === '\\' && i === chars.length - 1) out += hex4(0x5c);
+    else if (ch === '\\' || ch === '"') out += `\\${ch}`;
     else out += whitespaceOrInvisible(ch) ?? ch;
-  }
+  });
   return `${out}"`;
 }
 
