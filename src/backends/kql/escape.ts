@@ -16,37 +16,17 @@
  *   before splitting on it: the backend rewrites patterns those two rules would change.
  */
 
+import { isInvisible } from '../../util/invisible.js';
+
 /** The text Kibana's parser substitutes for each unquoted `*` before splitting the value on it. */
 export const KIBANA_WILDCARD_MARKER = '@kuery-wildcard@';
 
 /** Characters with a meaning in unquoted values (the grammar's `SpecialCharacter`). */
 const UNQUOTED_SPECIAL = new Set(['\\', '(', ')', ':', '<', '>', '"', '*', '{', '}']);
 
-/**
- * Characters written as `\uXXXX` in both quoted and unquoted text: controls (a NUL would make git
- * treat the snapshot as binary), lone surrogates (not writable as UTF-8), and invisible spaces and
- * format characters that a reviewer could not see in a diff. The ranges are spelled out rather
- * than taken from Unicode categories so that the output does not change with the Node version.
- */
-const INVISIBLE: readonly (readonly [number, number])[] = [
-  [0x00, 0x1f],
-  [0x7f, 0x9f],
-  [0xa0, 0xa0],
-  [0xad, 0xad],
-  [0x1680, 0x1680],
-  [0x180e, 0x180e],
-  [0x2000, 0x200f],
-  [0x2028, 0x202f],
-  [0x205f, 0x206f],
-  [0x3000, 0x3000],
-  [0xd800, 0xdfff],
-  [0xfeff, 0xfeff],
-  [0xfff9, 0xfffb],
-];
-
-function isInvisible(cp: number): boolean {
-  return INVISIBLE.some(([lo, hi]) => cp >= lo && cp <= hi);
-}
+// Characters written as `\uXXXX` in quoted and unquoted text alike: src/util/invisible.ts (a NUL
+// would also make git treat the snapshot as binary). All of them are in the BMP, so one `\uXXXX`
+// writes each.
 
 function hex4(cp: number): string {
   return `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -58,7 +38,6 @@ function whitespaceOrInvisible(ch: string): string | undefined {
   if (ch === '\n') return '\\n';
   if (ch === '\r') return '\\r';
   const cp = ch.codePointAt(0) ?? 0;
-  // Every code point listed above is in the BMP, so one `\uXXXX` writes it.
   return isInvisible(cp) ? hex4(cp) : undefined;
 }
 

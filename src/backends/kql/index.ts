@@ -57,7 +57,7 @@ export const kql: Backend = {
         'is trimmed by the parser, so it is written as `*` (SIEMC-A104, widened)',
     ),
     'match.specialChars': exact(
-      'quoted: `\\\\`, `\\"`, `\\t \\n \\r`, `\\uXXXX` for controls and invisible characters; unquoted: a backslash before ' +
+      'quoted: `\\\\` (`\\u005C` at the end, which Elasticsearch would read as an escaped quote), `\\"`, `\\t \\n \\r`, `\\uXXXX` for controls, bidi controls, zero-width and other invisible characters; unquoted: a backslash before ' +
         '`\\ ( ) : < > " * { }`, `\\or`/`\\and`/`\\NOT`, `\\u006Eot` for a lower-case keyword `not`. The text ' +
         '`@kuery-wildcard@` in a wildcard value is Kibana\'s internal marker: its `@` become `*` (SIEMC-A105, widened)',
     ),
