@@ -1,9 +1,9 @@
 /** Rule definitions: typed metadata, the query, and the test events that pin its meaning. */
 import { readFileSync } from 'node:fs';
-import type { Node } from '../ir/nodes.js';
+import { and, type Node } from '../ir/nodes.js';
 import type { Json } from '../eval/values.js';
-import type { Condition } from './condition.js';
-import { callerLocation, type SourceLocation } from './problems.js';
+import { isCondition, type Condition } from './condition.js';
+import { callerLocation, reportProblem, type SourceLocation } from './problems.js';
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export type Interval = `${number}${'s' | 'm' | 'h' | 'd'}`;
@@ -66,10 +66,12 @@ export interface Rule extends Omit<RuleSpec, 'query'> {
 
 export function defineRule(spec: RuleSpec): Rule {
   const location = callerLocation();
+  // A plain-JavaScript rule may pass no query or something else; the metadata is checked after loading (src/loader/validate.ts).
+  if (!isCondition(spec.query)) reportProblem('SIEMC-R019', 'the rule\'s query must be a condition built with field(...), all(...), any(...) or not(...)', location);
   return Object.freeze({
     ...spec,
     kind: 'siemc.rule',
-    query: spec.query.node,
+    query: isCondition(spec.query) ? spec.query.node : and([]),
     ...(location === undefined ? {} : { location }),
   });
 }
