@@ -2,6 +2,8 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { MitreTactic, Rule } from '../model/rule.js';
 import { evaluate } from '../eval/evaluate.js';
+import { decidingClause } from '../eval/explain.js';
+import { testLocation } from './test-locations.js';
 import { normalize } from '../ir/normalize.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -217,7 +219,19 @@ function checkTests(rule: Rule): Diagnostic[] {
     if (names.has(test.name)) problem('SIEMC-R031', `duplicate test name "${test.name}"`);
     names.add(test.name);
     const got = evaluate(query, test.event) ? 'match' : 'no match';
-    if (got !== test.expect) problem('SIEMC-R032', `test event "${test.name}" expects ${test.expect} but the query gives ${got}`);
+    if (got !== test.expect) {
+      // Name the test at its own line, and the clause that decided the verdict.
+      const decision = decidingClause(query, test.event);
+      const where = rule.location === undefined ? undefined : testLocation(rule.location.file, test.name);
+      out.push({
+        code: 'SIEMC-R032',
+        severity: 'error',
+        message: `test event "${test.name}" expects ${test.expect} but the query gives ${got}: decided by ${decision.clause}, which is ${decision.holds} for this event`,
+        rule: rule.id,
+        clause: decision.clause,
+        ...(where === undefined ? at : { location: where }),
+      });
+    }
   }
   return out;
 }
