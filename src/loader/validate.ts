@@ -2,15 +2,32 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { Rule } from '../dsl/rule.js';
 import { evaluate } from '../eval/evaluate.js';
-import { normalize } from '../ir/normalize.js';
+import { ruleKeys } from '../cache/rule-key.js';
+import { readCacheJson, writeCacheJson } from '../cache/store.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TACTIC = /^TA\d{4}$/;
 const TECHNIQUE = /^T\d{4}$/;
 const SUBTECHNIQUE = /^T\d{4}\.\d{3}$/;
 
-export function validateRules(rules: readonly Rule[]): Diagnostic[] {
+export interface ValidateOptions {
+  /** Keeps the verdicts of each rule's tests here, under the rule's test key: an unchanged rule is not tested again. */
+  readonly testCacheFile?: string;
+}
+
+const TESTS_FORMAT = 'siemc-test-verdicts/1';
+
+interface TestCache {
+  readonly format: string;
+  readonly results: { readonly [key: string]: readonly Diagnostic[] };
+}
+
+export function validateRules(rules: readonly Rule[], options: ValidateOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const file = options.testCacheFile;
+  const before = file === undefined ? undefined : readCacheJson<TestCache>(file, TESTS_FORMAT);
+  const results: { [key: string]: readonly Diagnostic[] } = {};
+  let changed = before === undefined;
   const seen = new Map<string, Rule>();
   for (const rule of rules) {
     const problem = (code: string, message: string): void => {
@@ -45,8 +62,17 @@ export function validateRules(rules: readonly Rule[]): Diagnostic[] {
         }
       }
     }
-    out.push(...checkTests(rule));
+    const key = ruleKeys(rule).tests;
+    let verdicts = before?.results[key];
+    if (verdicts === undefined) {
+      verdicts = checkTests(rule);
+      changed = true;
+    }
+    results[key] = verdicts;
+    out.push(...verdicts);
   }
+  if (file !== undefined && (changed || Object.keys(before?.results ?? {}).length !== Object.keys(results).length))
+    writeCacheJson(file, { format: TESTS_FORMAT, results } satisfies TestCache);
   return out;
 }
 
@@ -59,7 +85,7 @@ function isCalendarDate(text: string): boolean {
 /** A rule whose own test events disagree with its query is not built. */
 function checkTests(rule: Rule): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const query = normalize(rule.query);
+  const query = ruleKeys(rule).query;
   const names = new Set<string>();
   if (rule.tests.length === 0) {
     out.push({ code: 'SIEMC-R030', severity: 'error', message: 'rule has no test events', rule: rule.id });
