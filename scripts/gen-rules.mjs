@@ -214,7 +214,7 @@ export function generateProject(root, n, packageDir) {
   write(join(root, 'package.json'), JSON.stringify({ name: 'bench-rules', private: true, type: 'module' }, null, 2));
   write(
     join(root, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'ES2022', moduleResolution: 'Bundler', strict: true, noEmit: true, skipLibCheck: true, types: [] }, include: ['rules'] }, null, 2),
+    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'ES2022', moduleResolution: 'Bundler', strict: true, noEmit: true, skipLibCheck: true, lib: ["ES2022"], types: [] }, include: ['rules'] }, null, 2),
   );
   const lists = Array.from({ length: listCount(n) }, (_, k) => listModule(k));
   for (let i = 0; i < n; i++) writeRule(root, i, lists);
