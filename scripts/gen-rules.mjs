@@ -211,10 +211,13 @@ export function generateProject(root, n, packageDir) {
   rmSync(root, { recursive: true, force: true });
   mkdirSync(join(root, 'node_modules'), { recursive: true });
   symlinkSync(packageDir, join(root, 'node_modules', 'siemc'), 'dir');
+  // Node's types (import.meta.url), as a user's project has them.
+  mkdirSync(join(root, 'node_modules', '@types'), { recursive: true });
+  symlinkSync(join(packageDir, 'node_modules', '@types', 'node'), join(root, 'node_modules', '@types', 'node'), 'dir');
   write(join(root, 'package.json'), JSON.stringify({ name: 'bench-rules', private: true, type: 'module' }, null, 2));
   write(
     join(root, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'ES2022', moduleResolution: 'Bundler', strict: true, noEmit: true, skipLibCheck: true, lib: ["ES2022"], types: [] }, include: ['rules'] }, null, 2),
+    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'ES2022', moduleResolution: 'Bundler', strict: true, noEmit: true, skipLibCheck: true, lib: ["ES2022"], types: ["node"] }, include: ['rules'] }, null, 2),
   );
   const lists = Array.from({ length: listCount(n) }, (_, k) => listModule(k));
   for (let i = 0; i < n; i++) writeRule(root, i, lists);
