@@ -38,7 +38,7 @@ const summary = (paths: readonly string[]): string =>
 export async function watchBuild(args: WatchArgs, targets: readonly Backend[]): Promise<void> {
   if (!existsSync(args.rules) || !statSync(args.rules).isDirectory()) throw new UserError(`rules folder "${args.rules}" does not exist`);
   const project = projectOf(args.rules);
-  const typechecker = createTypechecker(args.rules, { stateDir: project.rulesCacheDir });
+  const typechecker = createTypechecker(args.rules, { stateDir: project.rulesCacheDir, keepRuleFiles: true });
   let previous: FileSet | undefined;
   const log = (line: string): void => {
     if (args.format === 'text') console.error(`siemc: ${line}`);

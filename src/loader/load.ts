@@ -43,13 +43,18 @@ export async function loadRules(dir: string, options: LoadOptions = {}): Promise
   const files = findRuleFiles(dir);
   const project = projectOf(dir);
   if (options.typecheck !== false) {
-    const checker = options.typechecker ?? createTypechecker(dir, options.cache === false ? {} : { stateDir: project.rulesCacheDir });
-    const typeErrors = await checker.check(files);
+    const typeErrors = await typecheck(files, dir, project.rulesCacheDir, options);
     if (typeErrors.length > 0) return { rules: [], diagnostics: typeErrors };
   }
   const { rules, diagnostics } = await runRuleModules(files, project.root, options.cache === false ? {} : { cacheDir: project.cacheDir });
   const all = [...diagnostics, ...validateRules(rules, options.cache === false ? {} : { testCacheFile: join(project.rulesCacheDir, 'test-verdicts.json') })];
   return all.some((d) => d.severity === 'error') ? { rules: [], diagnostics: all } : { rules, diagnostics: all };
+}
+
+/** Apart from loadRules, so a checker made here (and all it parsed) is garbage before the modules run. */
+function typecheck(files: readonly string[], dir: string, stateDir: string, options: LoadOptions): Promise<Diagnostic[]> {
+  const checker = options.typechecker ?? createTypechecker(dir, options.cache === false ? {} : { stateDir });
+  return checker.check(files);
 }
 
 let loads = 0;

@@ -25,14 +25,55 @@ const testKeysMatch: Exactly<keyof RuleTest, (typeof TEST_KEYS)[number]> = true;
 void testKeysMatch;
 const VERDICTS: ReadonlySet<string> = new Set<RuleTest['expect']>(['match', 'no match']);
 
-type TokenKind = 'ident' | 'string' | 'template' | 'number' | 'regex' | 'punct';
+/** Token kinds; 0 past the last token. */
+const IDENT = 1;
+const STRING = 2;
+const TEMPLATE = 3;
+const NUMBER_TOKEN = 4;
+const REGEX = 5;
+const PUNCT = 6;
 
-interface Token {
-  readonly kind: TokenKind;
-  readonly start: number;
-  readonly end: number;
-  /** Identifier name, punctuation, or a string's value (undefined when the string is not plain). */
-  readonly value: string | undefined;
+/**
+ * Tokens as parallel arrays, not one object each: a rule file's test events are ~10^4 tokens,
+ * and objects for them made the garbage collector half of the blanking time.
+ */
+class Tokens {
+  length = 0;
+  kinds: Uint8Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  /** Identifier name, punctuation, number text, or a string's value (undefined when the string is not plain). */
+  readonly values: (string | undefined)[] = [];
+
+  constructor(capacity: number) {
+    this.kinds = new Uint8Array(capacity + 1);
+    this.starts = new Int32Array(capacity + 1);
+    this.ends = new Int32Array(capacity + 1);
+  }
+
+  push(kind: number, start: number, end: number, value: string | undefined): void {
+    const i = this.length++;
+    this.kinds[i] = kind;
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.values[i] = value;
+  }
+
+  kind(i: number): number {
+    return i >= 0 && i < this.length ? (this.kinds[i] as number) : 0;
+  }
+
+  value(i: number): string | undefined {
+    return i >= 0 && i < this.length ? this.values[i] : undefined;
+  }
+
+  isPunct(i: number, v: string): boolean {
+    return this.kind(i) === PUNCT && this.values[i] === v;
+  }
+
+  isIdent(i: number, v: string): boolean {
+    return this.kind(i) === IDENT && this.values[i] === v;
+  }
 }
 
 const isIdentStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c > 127;
@@ -49,21 +90,23 @@ const REGEX_AFTER_KEYWORD = new Set(['return', 'typeof', 'case', 'do', 'else', '
 function readString(text: string, start: number): { end: number; value: string | undefined } {
   const quote = text.charCodeAt(start);
   let i = start + 1;
+  // Most strings hold no escape: their value is one slice.
+  let run = i;
   let value = '';
   let plain = true;
   while (i < text.length) {
     const c = text.charCodeAt(i);
-    if (c === quote) return { end: i + 1, value: plain ? value : undefined };
+    if (c === quote) return { end: i + 1, value: plain ? value + text.slice(run, i) : undefined };
     if (c === 10 || c === 13) return { end: i, value: undefined };
     if (c !== 92) {
-      value += text[i];
       i++;
       continue;
     }
+    value += text.slice(run, i);
     const e = text[i + 1] ?? '';
-    const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', v: '\v', "'": "'", '"': '"', '\\': '\\' };
-    if (e in simple) {
-      value += simple[e];
+    const simple = SIMPLE_ESCAPES[e];
+    if (simple !== undefined) {
+      value += simple;
       i += 2;
     } else if (e === '0' && !isDigit(text.charCodeAt(i + 2))) {
       value += '\0';
@@ -91,9 +134,14 @@ function readString(text: string, start: number): { end: number; value: string |
       value += e;
       i += 2;
     }
+    run = i;
   }
   return { end: i, value: undefined };
 }
+
+const SIMPLE_ESCAPES: Readonly<Record<string, string | undefined>> = Object.assign(Object.create(null) as Record<string, string>, {
+  n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', v: '\v', "'": "'", '"': '"', '\\': '\\',
+});
 
 /** A template literal from its backtick; `${` pushes onto the brace stack the caller keeps. */
 function readTemplateChunk(text: string, start: number): { end: number; opensExpression: boolean } {
@@ -129,72 +177,84 @@ function readRegex(text: string, start: number): number {
   return i;
 }
 
-const PUNCT3 = ['...', '===', '!==', '**=', '<<=', '>>=', '>>>', '&&=', '||=', '??='];
-const PUNCT2 = ['=>', '==', '!=', '<=', '>=', '&&', '||', '??', '?.', '++', '--', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<', '>>', '**'];
+const PUNCT3: ReadonlySet<string> = new Set(['...', '===', '!==', '**=', '<<=', '>>=', '>>>', '&&=', '||=', '??=']);
+const PUNCT2: ReadonlySet<string> = new Set(['=>', '==', '!=', '<=', '>=', '&&', '||', '??', '?.', '++', '--', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<', '>>', '**']);
+/** Characters no longer punctuator starts with: always one token of one character (most of a test event's tokens). */
+const SINGLE = new Set('{}()[];,:~@#'.split('').map((c) => c.charCodeAt(0)));
+/** One-character strings by code, so a token's value is never a fresh slice. */
+const CHARS: readonly string[] = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
 
 /** JavaScript/TypeScript tokens, without comments and whitespace. */
-export function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
+function tokenize(text: string): Tokens {
+  // Every token is at least one character long.
+  const tokens = new Tokens(text.length);
   // For each open `{`: whether it opened a template expression (its `}` resumes the template).
   const braces: boolean[] = [];
   let i = 0;
   const regexAllowed = (): boolean => {
-    const last = tokens[tokens.length - 1];
-    if (last === undefined) return true;
-    if (last.kind === 'ident') return REGEX_AFTER_KEYWORD.has(last.value ?? '');
-    if (last.kind === 'punct') return last.value !== ')' && last.value !== ']' && last.value !== '}' && last.value !== '++' && last.value !== '--';
+    const last = tokens.length - 1;
+    if (last < 0) return true;
+    const kind = tokens.kind(last);
+    const value = tokens.values[last];
+    if (kind === IDENT) return REGEX_AFTER_KEYWORD.has(value ?? '');
+    if (kind === PUNCT) return value !== ')' && value !== ']' && value !== '}' && value !== '++' && value !== '--';
     return false;
   };
-  while (i < text.length) {
+  const n = text.length;
+  while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 32 || c === 9 || c === 10 || c === 13 || c === 0xfeff || c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 11 || c === 12) {
       i++;
+    } else if (SINGLE.has(c) && !(c === 125 && braces[braces.length - 1] === true)) {
+      if (c === 123) braces.push(false);
+      else if (c === 125) braces.pop();
+      tokens.push(PUNCT, i, i + 1, CHARS[c]);
+      i++;
     } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
-      while (i < text.length && text.charCodeAt(i) !== 10) i++;
+      const eol = text.indexOf('\n', i + 2);
+      i = eol < 0 ? n : eol;
     } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
       const close = text.indexOf('*/', i + 2);
-      i = close < 0 ? text.length : close + 2;
+      i = close < 0 ? n : close + 2;
     } else if (c === 39 || c === 34) {
       const s = readString(text, i);
-      tokens.push({ kind: 'string', start: i, end: s.end, value: s.value });
+      tokens.push(STRING, i, s.end, s.value);
       i = s.end;
     } else if (c === 96) {
       const t = readTemplateChunk(text, i + 1);
-      tokens.push({ kind: 'template', start: i, end: t.end, value: undefined });
+      tokens.push(TEMPLATE, i, t.end, undefined);
       if (t.opensExpression) braces.push(true);
       i = t.end;
     } else if (c === 125 && braces[braces.length - 1] === true) {
       braces.pop();
       const t = readTemplateChunk(text, i + 1);
-      tokens.push({ kind: 'template', start: i, end: t.end, value: undefined });
+      tokens.push(TEMPLATE, i, t.end, undefined);
       if (t.opensExpression) braces.push(true);
       i = t.end;
     } else if (isIdentStart(c) || (c === 92 && text[i + 1] === 'u')) {
       let j = i + 1;
-      while (j < text.length && (isIdentPart(text.charCodeAt(j)) || text.charCodeAt(j) === 92)) j++;
-      tokens.push({ kind: 'ident', start: i, end: j, value: text.slice(i, j) });
+      while (j < n && (isIdentPart(text.charCodeAt(j)) || text.charCodeAt(j) === 92)) j++;
+      tokens.push(IDENT, i, j, text.slice(i, j));
       i = j;
     } else if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) {
       let j = i + 1;
-      while (j < text.length) {
+      while (j < n) {
         const d = text.charCodeAt(j);
         const prev = text.charCodeAt(j - 1);
         if (isIdentPart(d) || d === 46 || ((d === 43 || d === 45) && (prev === 101 || prev === 69))) j++;
         else break;
       }
-      tokens.push({ kind: 'number', start: i, end: j, value: text.slice(i, j) });
+      tokens.push(NUMBER_TOKEN, i, j, text.slice(i, j));
       i = j;
     } else if (c === 47 && regexAllowed()) {
       const end = readRegex(text, i);
-      tokens.push({ kind: 'regex', start: i, end, value: undefined });
+      tokens.push(REGEX, i, end, undefined);
       i = end;
     } else {
       const three = text.slice(i, i + 3);
       const two = text.slice(i, i + 2);
-      const p = PUNCT3.includes(three) ? three : PUNCT2.includes(two) ? two : text[i] as string;
-      if (p === '{') braces.push(false);
-      else if (p === '}') braces.pop();
-      tokens.push({ kind: 'punct', start: i, end: i + p.length, value: p });
+      const p = PUNCT3.has(three) ? three : PUNCT2.has(two) ? two : c < 128 ? (CHARS[c] as string) : (text[i] as string);
+      tokens.push(PUNCT, i, i + p.length, p);
       i += p.length;
     }
   }
@@ -202,19 +262,25 @@ export function tokenize(text: string): Token[] {
 }
 
 /** Names imported from 'siemc' under their own names (`import { a, type B } from 'siemc'`). */
-function namesFromSiemc(tokens: readonly Token[]): Set<string> {
+function namesFromSiemc(tokens: Tokens): Set<string> {
   const names = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {
-    if (tokens[i]?.kind !== 'ident' || tokens[i]?.value !== 'import') continue;
+    if (!tokens.isIdent(i, 'import')) continue;
     let j = i + 1;
-    if (tokens[j]?.value === 'type') j++;
-    if (tokens[j]?.value !== '{') continue;
-    const close = tokens.findIndex((t, k) => k > j && t.value === '}');
-    if (close < 0 || tokens[close + 1]?.value !== 'from' || tokens[close + 2]?.kind !== 'string' || tokens[close + 2]?.value !== 'siemc') continue;
+    if (tokens.value(j) === 'type') j++;
+    if (tokens.value(j) !== '{') continue;
+    let close = -1;
+    for (let k = j + 1; k < tokens.length; k++) {
+      if (tokens.values[k] === '}') {
+        close = k;
+        break;
+      }
+    }
+    if (close < 0 || tokens.value(close + 1) !== 'from' || tokens.kind(close + 2) !== STRING || tokens.value(close + 2) !== 'siemc') continue;
     for (let k = j + 1; k < close; k++) {
-      const t = tokens[k];
-      const next = tokens[k + 1];
-      if (t?.kind === 'ident' && t.value !== 'type' && (next?.value === ',' || next?.value === '}')) names.add(t.value ?? '');
+      const value = tokens.values[k];
+      const next = tokens.value(k + 1);
+      if (tokens.kind(k) === IDENT && value !== 'type' && (next === ',' || next === '}')) names.add(value ?? '');
     }
   }
   return names;
@@ -228,30 +294,30 @@ const NUMBER = /^(?:(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?
  * method returns the index after what it read, or -1 when the text is not plain data.
  */
 class PlainData {
-  constructor(private readonly tokens: readonly Token[]) {}
+  constructor(private readonly tokens: Tokens) {}
 
   private is(i: number, value: string): boolean {
-    const t = this.tokens[i];
-    return t !== undefined && t.kind === 'punct' && t.value === value;
+    return this.tokens.isPunct(i, value);
   }
 
   /** A key of an object literal: its canonical name, as TypeScript compares duplicates. */
   private key(i: number): string | undefined {
-    const t = this.tokens[i];
-    if (t === undefined) return undefined;
-    if (t.kind === 'ident') return t.value?.includes('\\') === true ? undefined : t.value;
-    if (t.kind === 'string') return t.value;
-    if (t.kind === 'number' && t.value !== undefined && NUMBER.test(t.value)) return String(Number(t.value));
+    const kind = this.tokens.kind(i);
+    const value = this.tokens.value(i);
+    if (kind === IDENT) return value?.includes('\\') === true ? undefined : value;
+    if (kind === STRING) return value;
+    if (kind === NUMBER_TOKEN && value !== undefined && NUMBER.test(value)) return String(Number(value));
     return undefined;
   }
 
   json(i: number): number {
-    const t = this.tokens[i];
-    if (t === undefined) return -1;
-    if (t.kind === 'string') return t.value === undefined ? -1 : i + 1;
-    if (t.kind === 'number') return t.value !== undefined && NUMBER.test(t.value) ? i + 1 : -1;
-    if (t.kind === 'ident') return t.value === 'true' || t.value === 'false' || t.value === 'null' ? i + 1 : -1;
-    if (this.is(i, '-') || this.is(i, '+')) return this.tokens[i + 1]?.kind === 'number' ? this.json(i + 1) : -1;
+    const kind = this.tokens.kind(i);
+    const value = this.tokens.value(i);
+    if (kind === 0) return -1;
+    if (kind === STRING) return value === undefined ? -1 : i + 1;
+    if (kind === NUMBER_TOKEN) return value !== undefined && NUMBER.test(value) ? i + 1 : -1;
+    if (kind === IDENT) return value === 'true' || value === 'false' || value === 'null' ? i + 1 : -1;
+    if (this.is(i, '-') || this.is(i, '+')) return this.tokens.kind(i + 1) === NUMBER_TOKEN ? this.json(i + 1) : -1;
     if (this.is(i, '[')) {
       let j = i + 1;
       while (!this.is(j, ']')) {
@@ -288,9 +354,10 @@ class PlainData {
       const k = this.key(j);
       if (k === undefined || seen.has(k) || !this.is(j + 1, ':')) return -1;
       seen.add(k);
-      const v = this.tokens[j + 2];
-      if (k === 'name') j = v?.kind === 'string' && v.value !== undefined ? j + 3 : -1;
-      else if (k === 'expect') j = v?.kind === 'string' && v.value !== undefined && VERDICTS.has(v.value) ? j + 3 : -1;
+      const vKind = this.tokens.kind(j + 2);
+      const v = this.tokens.value(j + 2);
+      if (k === 'name') j = vKind === STRING && v !== undefined ? j + 3 : -1;
+      else if (k === 'expect') j = vKind === STRING && v !== undefined && VERDICTS.has(v) ? j + 3 : -1;
       else if (k === 'event') j = this.json(j + 2);
       else return -1;
       if (j < 0) return -1;
@@ -304,7 +371,7 @@ class PlainData {
   skip(i: number): number {
     let depth = 0;
     for (let j = i; j < this.tokens.length; j++) {
-      const v = this.tokens[j]?.kind === 'punct' ? this.tokens[j]?.value : undefined;
+      const v = this.tokens.kind(j) === PUNCT ? this.tokens.values[j] : undefined;
       if (v === '(' || v === '[' || v === '{') depth++;
       else if (v === ')' || v === ']' || v === '}') {
         if (depth === 0) return j;
@@ -316,47 +383,50 @@ class PlainData {
 }
 
 /** Token index ranges [from, to) of the proven elements (each with its comma) of the array opening at `open`. */
-function provenElements(tokens: readonly Token[], open: number): [number, number][] {
+function provenElements(tokens: Tokens, open: number): [number, number][] {
   const data = new PlainData(tokens);
   const out: [number, number][] = [];
   let j = open + 1;
-  while (tokens[j] !== undefined && !(tokens[j]?.kind === 'punct' && tokens[j]?.value === ']')) {
+  while (j < tokens.length && !tokens.isPunct(j, ']')) {
     const proven = data.test(j);
     const end = proven >= 0 ? proven : data.skip(j);
     if (end < 0) return out;
-    const next = tokens[end];
-    const withComma = next?.kind === 'punct' && next.value === ',' ? end + 1 : end;
-    if (proven >= 0 && (withComma > end || next?.value === ']')) out.push([j, withComma]);
-    if (next?.value !== ',' && next?.value !== ']') return out;
+    const next = tokens.value(end);
+    const withComma = tokens.isPunct(end, ',') ? end + 1 : end;
+    if (proven >= 0 && (withComma > end || next === ']')) out.push([j, withComma]);
+    if (next !== ',' && next !== ']') return out;
     j = withComma;
   }
   return out;
 }
 
 /** Token indexes of the `[` of every RuleTest array (see the module comment). */
-function testArrays(tokens: readonly Token[]): number[] {
+function testArrays(tokens: Tokens): number[] {
   const imported = namesFromSiemc(tokens);
   const out: number[] = [];
-  const punct = (i: number, v: string): boolean => tokens[i]?.kind === 'punct' && tokens[i]?.value === v;
-  const ident = (i: number, v: string): boolean => tokens[i]?.kind === 'ident' && tokens[i]?.value === v;
+  const punct = (i: number, v: string): boolean => tokens.isPunct(i, v);
+  const ident = (i: number, v: string): boolean => tokens.isIdent(i, v);
+  const defineRule = imported.has('defineRule');
+  const ruleTest = imported.has('RuleTest');
   for (let i = 0; i < tokens.length; i++) {
     // defineRule({ ... tests: [ ... ] ... })
-    if (imported.has('defineRule') && ident(i, 'defineRule') && punct(i + 1, '(') && punct(i + 2, '{') && !punct(i - 1, '.')) {
+    if (defineRule && ident(i, 'defineRule') && punct(i + 1, '(') && punct(i + 2, '{') && !punct(i - 1, '.')) {
       let depth = 0;
       for (let j = i + 2; j < tokens.length; j++) {
-        const t = tokens[j] as Token;
-        if (t.kind !== 'punct' && !(t.kind === 'ident' || t.kind === 'string')) continue;
-        if (t.kind === 'punct' && (t.value === '(' || t.value === '[' || t.value === '{')) depth++;
-        else if (t.kind === 'punct' && (t.value === ')' || t.value === ']' || t.value === '}')) {
+        const kind = tokens.kind(j);
+        if (kind !== PUNCT && !(kind === IDENT || kind === STRING)) continue;
+        const value = tokens.values[j];
+        if (kind === PUNCT && (value === '(' || value === '[' || value === '{')) depth++;
+        else if (kind === PUNCT && (value === ')' || value === ']' || value === '}')) {
           depth--;
           if (depth === 0) break;
-        } else if (depth === 1 && t.value === 'tests' && punct(j + 1, ':') && punct(j + 2, '[') && (punct(j - 1, '{') || punct(j - 1, ','))) {
+        } else if (depth === 1 && value === 'tests' && punct(j + 1, ':') && punct(j + 2, '[') && (punct(j - 1, '{') || punct(j - 1, ','))) {
           out.push(j + 2);
         }
       }
     }
     // const tests: readonly RuleTest[] = [ ... ]
-    if (imported.has('RuleTest') && punct(i, ':')) {
+    if (ruleTest && punct(i, ':')) {
       let j = i + 1;
       if (ident(j, 'readonly')) j++;
       if (ident(j, 'RuleTest') && punct(j + 1, '[') && punct(j + 2, ']') && punct(j + 3, '=') && punct(j + 4, '[')) out.push(j + 4);
@@ -375,17 +445,19 @@ export function blankPlainTests(text: string): string {
   const ranges: [number, number][] = [];
   for (const open of testArrays(tokens)) {
     for (const [from, to] of provenElements(tokens, open)) {
-      const first = tokens[from];
-      const last = tokens[to - 1];
-      if (first !== undefined && last !== undefined) ranges.push([first.start, last.end]);
+      if (from < tokens.length && to - 1 < tokens.length && to - 1 >= 0) ranges.push([tokens.starts[from] as number, tokens.ends[to - 1] as number]);
     }
   }
   if (ranges.length === 0) return text;
-  let out = '';
+  const parts: string[] = [];
   let at = 0;
   for (const [start, end] of ranges) {
-    out += text.slice(at, start) + text.slice(start, end).replace(/[^\n\r]/g, ' ');
+    parts.push(text.slice(at, start));
+    const blanked = text.slice(start, end);
+    // Most elements are one line: spaces in one go.
+    parts.push(/[\n\r]/.test(blanked) ? blanked.replace(/[^\n\r]/g, ' ') : ' '.repeat(end - start));
     at = end;
   }
-  return out + text.slice(at);
+  parts.push(text.slice(at));
+  return parts.join('');
 }

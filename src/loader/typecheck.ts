@@ -7,10 +7,12 @@
  *   - only rule-side modules changed (not siemc's types, a lib, the tsconfig, nor a file that
  *     declares globals): a program of just the changed files and the files that import them,
  *     every other file's diagnostics kept from before (a rule depends only on what it imports);
- *   - otherwise: the whole program, through TypeScript's builder and its build info, which
- *     re-checks only files whose dependencies' shapes changed.
- * In watch mode the checker also keeps parsed files between runs. Plain-data test events are
- * blanked before checking (./test-data.ts); they cannot fail.
+ *   - otherwise: every file, in batches of neighbouring files (one program each, released before
+ *     the next), so memory stays that of one batch whatever the number of rules; the libraries
+ *     and siemc's types are parsed and bound once and shared by the batches. A rule-side file that
+ *     declares globals makes that one whole program instead (a batch would not see its globals).
+ * In watch mode the checker also keeps parsed rule files between runs. Plain-data test events
+ * are blanked before checking (./test-data.ts); they cannot fail.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -18,7 +20,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type ts from 'typescript';
 import { codeFrame, type Diagnostic } from '../diagnostics.js';
-import { readCacheJson, writeCacheJson, writeCacheText } from '../cache/store.js';
+import { readCacheJson, writeCacheJson } from '../cache/store.js';
 import { siemcVersion } from '../cache/version.js';
 import { blankPlainTests } from './test-data.js';
 
@@ -84,9 +86,19 @@ function readOrUndefined(file: string): string | undefined {
 const isRuleSide = (file: string): boolean => /\.[cm]?tsx?$/.test(file) && !/\.d\.[cm]?ts$/.test(file) && !file.includes('/node_modules/');
 
 export interface TypecheckerOptions {
-  /** Where to keep TypeScript's build info and the last run's state; none: no cache. */
+  /** Where to keep the last run's state; none: no cache. */
   readonly stateDir?: string;
+  /** Keep parsed rule files between checks (watch mode); otherwise only libraries and siemc's types stay parsed. */
+  readonly keepRuleFiles?: boolean;
+  /** Root files per program of a whole check (default BATCH_SIZE). */
+  readonly batchSize?: number;
 }
+
+/**
+ * Root files per program of a whole check: 1,000 rules in one program held ~300 MB (3,000:
+ * over 2 GB with the rest of a build); a batch costs ~0.3 s of checker start-up.
+ */
+export const BATCH_SIZE = 400;
 
 export interface Typechecker {
   /** All type errors of the rule files, each with file:line:col and a code frame. */
@@ -105,8 +117,11 @@ function diagnosticsOf(state: CheckState): Diagnostic[] {
 export function createTypechecker(rulesDir: string, options: TypecheckerOptions = {}): Typechecker {
   const tsconfig = findTsconfig(rulesDir);
   const statePath = options.stateDir === undefined ? undefined : join(options.stateDir, 'typecheck.json');
-  const sourceCache = new Map<string, { readonly version: string; readonly file: ts.SourceFile }>();
-  let previous: ts.EmitAndSemanticDiagnosticsBuilderProgram | undefined;
+  type Parsed = { readonly version: string; readonly file: ts.SourceFile };
+  /** Libraries, siemc's types, other packages' declarations: parsed and bound once, shared by every program. */
+  const sharedCache = new Map<string, Parsed>();
+  /** Rule-side files: for one check, or between checks in watch mode. */
+  let ruleCache = new Map<string, Parsed>();
   let memoryState: CheckState | undefined;
   let tsModule: TS | undefined;
   let lastMode: Typechecker['lastMode'];
@@ -127,23 +142,22 @@ export function createTypechecker(rulesDir: string, options: TypecheckerOptions 
       inputs[fileName] = version;
       const st = stamp(fileName);
       if (st !== undefined) stamps[fileName] = st;
-      const known = sourceCache.get(fileName);
+      const cache = isRuleSide(fileName) ? ruleCache : sharedCache;
+      const known = cache.get(fileName);
       if (known !== undefined && known.version === version) return known.file;
       const file = t.createSourceFile(fileName, isRuleSide(fileName) ? blankPlainTests(text) : text, languageVersion);
-      // The builder compares versions to find what changed since the build info was written.
-      (file as ts.SourceFile & { version: string }).version = version;
-      sourceCache.set(fileName, { version, file });
+      cache.set(fileName, { version, file });
       return file;
     };
-    host.writeFile = (fileName, text) => writeCacheText(fileName, text);
+    host.writeFile = () => undefined; // noEmit: nothing is written
     return host;
   };
 
-  const fileState = (t: TS, program: ts.Program, host: ts.CompilerHost, sf: ts.SourceFile, diagnostics: readonly Diagnostic[]): FileState => {
+  const fileState = (t: TS, program: ts.Program, host: ts.CompilerHost, resolution: ts.ModuleResolutionCache, sf: ts.SourceFile, diagnostics: readonly Diagnostic[]): FileState => {
     const compilerOptions = program.getCompilerOptions();
     const imports: string[] = [];
     for (const ref of t.preProcessFile(sf.text, true, true).importedFiles) {
-      const resolved = t.resolveModuleName(ref.fileName, sf.fileName, compilerOptions, host).resolvedModule?.resolvedFileName;
+      const resolved = t.resolveModuleName(ref.fileName, sf.fileName, compilerOptions, host, resolution).resolvedModule?.resolvedFileName;
       if (resolved !== undefined) imports.push(resolved);
     }
     const global =
@@ -184,7 +198,7 @@ export function createTypechecker(rulesDir: string, options: TypecheckerOptions 
   };
 
   const checkSubset = async (t: TS, state: CheckState, files: readonly string[], changed: Set<string>, affected: readonly string[]): Promise<Diagnostic[] | undefined> => {
-    const { options: compilerOptions } = compilerOptionsFor(t, tsconfig, undefined);
+    const { options: compilerOptions } = compilerOptionsFor(t, tsconfig);
     const inputs: Record<string, string> = { ...state.inputs };
     const stamps: Record<string, string> = { ...state.stamps };
     for (const f of changed) {
@@ -193,6 +207,7 @@ export function createTypechecker(rulesDir: string, options: TypecheckerOptions 
     }
     const host = makeHost(t, compilerOptions, inputs, stamps);
     const program = t.createProgram({ rootNames: [...affected], options: compilerOptions, host });
+    const resolution = t.createModuleResolutionCache(program.getCurrentDirectory(), (f) => f, compilerOptions);
     const recheck = new Set([...affected, ...changed]);
     const fileStates: Record<string, FileState> = {};
     // Unchanged files keep their entries; changed ones are re-entered if the program still reads them.
@@ -201,7 +216,7 @@ export function createTypechecker(rulesDir: string, options: TypecheckerOptions 
       if (!isRuleSide(sf.fileName)) continue;
       if (!recheck.has(sf.fileName) && state.files[sf.fileName] !== undefined) continue;
       const ds = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)].map((d) => toDiagnostic(t, d));
-      const s = fileState(t, program, host, sf, ds);
+      const s = fileState(t, program, host, resolution, sf, ds);
       if (s.global) return undefined; // a new global: only the whole program can say what it affects
       fileStates[sf.fileName] = s;
     }
@@ -211,27 +226,50 @@ export function createTypechecker(rulesDir: string, options: TypecheckerOptions 
     return diagnosticsOf(next);
   };
 
-  const checkFull = (t: TS, files: readonly string[]): Diagnostic[] => {
-    const { options: compilerOptions, configDiagnostics } = compilerOptionsFor(t, tsconfig, options.stateDir);
+  /** Every file checked, in batches of neighbouring root files (whole: one program); undefined when a batch met a global file. */
+  const checkAll = (t: TS, files: readonly string[], batchSize: number): Diagnostic[] | undefined => {
+    const { options: compilerOptions, configDiagnostics } = compilerOptionsFor(t, tsconfig);
     const inputs: Record<string, string> = {};
     const stamps: Record<string, string> = {};
     const host = makeHost(t, compilerOptions, inputs, stamps);
-    const old = previous ?? (options.stateDir === undefined ? undefined : t.readBuilderProgram(compilerOptions, host));
-    const builder = t.createEmitAndSemanticDiagnosticsBuilderProgram([...files], compilerOptions, host, old, configDiagnostics);
-    const program = builder.getProgram();
-    const general = [...configDiagnostics, ...builder.getOptionsDiagnostics(), ...builder.getGlobalDiagnostics()].map((d) => toDiagnostic(t, d));
+    const resolution = t.createModuleResolutionCache(t.sys.getCurrentDirectory(), (f) => f, compilerOptions);
+    const roots = new Set(files);
+    const general = configDiagnostics.map((d) => toDiagnostic(t, d));
+    const generalFiles = new Set<string>();
     const fileStates: Record<string, FileState> = {};
-    for (const sf of program.getSourceFiles()) {
-      const ds = [...builder.getSyntacticDiagnostics(sf), ...builder.getSemanticDiagnostics(sf)].map((d) => toDiagnostic(t, d));
-      if (isRuleSide(sf.fileName)) fileStates[sf.fileName] = fileState(t, program, host, sf, ds);
-      else general.push(...ds);
+    const batches = Math.max(1, Math.ceil(files.length / batchSize));
+    for (let b = 0; b < batches; b++) {
+      const batch = files.slice(b * batchSize, (b + 1) * batchSize);
+      const inBatch = new Set(batch);
+      const program = t.createProgram({ rootNames: batch, options: compilerOptions, host });
+      if (b === 0) general.push(...[...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()].map((d) => toDiagnostic(t, d)));
+      for (const sf of program.getSourceFiles()) {
+        const name = sf.fileName;
+        if (isRuleSide(name)) {
+          // Each rule-side file once: a root in its own batch, a file outside the roots where first met.
+          if (fileStates[name] !== undefined || (roots.has(name) && !inBatch.has(name))) continue;
+          const ds = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)].map((d) => toDiagnostic(t, d));
+          const s = fileState(t, program, host, resolution, sf, ds);
+          if (s.global && batches > 1) return undefined;
+          fileStates[name] = s;
+        } else if (!generalFiles.has(name)) {
+          generalFiles.add(name);
+          general.push(...[...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)].map((d) => toDiagnostic(t, d)));
+        }
+      }
+      if (options.keepRuleFiles !== true) for (const f of batch) ruleCache.delete(f);
     }
-    // With noEmit this writes only the build info.
-    if (options.stateDir !== undefined) builder.emit();
-    previous = builder;
     const state: CheckState = { format: STATE_FORMAT, key, roots: [...files], inputs, stamps, files: fileStates, general };
     save(state);
     return diagnosticsOf(state);
+  };
+
+  const checkFull = (t: TS, files: readonly string[]): Diagnostic[] => {
+    try {
+      return checkAll(t, files, options.batchSize ?? BATCH_SIZE) ?? (checkAll(t, files, Number.POSITIVE_INFINITY) as Diagnostic[]);
+    } finally {
+      if (options.keepRuleFiles !== true) ruleCache = new Map();
+    }
   };
 
   return {
@@ -245,7 +283,8 @@ export function createTypechecker(rulesDir: string, options: TypecheckerOptions 
         lastMode = 'unchanged';
         return diagnosticsOf(state);
       }
-      tsModule ??= (await import('typescript')).default;
+      // require, not import(): Node's ESM loader scans all 9 MB of typescript.js for its exports first (~0.5 s).
+      tsModule ??= createRequire(import.meta.url)('typescript') as TS;
       if (state !== undefined && p !== undefined) {
         const result = await checkSubset(tsModule, state, files, p.changed, p.affected);
         if (result !== undefined) {
@@ -259,7 +298,7 @@ export function createTypechecker(rulesDir: string, options: TypecheckerOptions 
   };
 }
 
-function compilerOptionsFor(t: TS, tsconfig: string | undefined, stateDir: string | undefined): { options: ts.CompilerOptions; configDiagnostics: readonly ts.Diagnostic[] } {
+function compilerOptionsFor(t: TS, tsconfig: string | undefined): { options: ts.CompilerOptions; configDiagnostics: readonly ts.Diagnostic[] } {
   const base: ts.CompilerOptions =
     tsconfig === undefined
       ? { strict: true, target: t.ScriptTarget.ES2022, module: t.ModuleKind.ES2022, moduleResolution: t.ModuleResolutionKind.Bundler, skipLibCheck: true }
@@ -272,10 +311,19 @@ function compilerOptionsFor(t: TS, tsconfig: string | undefined, stateDir: strin
     parsed = config?.options ?? base;
     configDiagnostics = [...unrecoverable, ...(config?.errors ?? [])];
   }
-  // Check only: nothing is emitted but the build info, whatever the project's settings.
-  const options: ts.CompilerOptions = { ...parsed, noEmit: true, composite: false, declaration: false, declarationMap: false, emitDeclarationOnly: false, sourceMap: false, inlineSourceMap: false };
-  if (stateDir !== undefined) Object.assign(options, { incremental: true, tsBuildInfoFile: join(stateDir, 'tsbuildinfo.json') });
-  else Object.assign(options, { incremental: false, tsBuildInfoFile: undefined });
+  // Check only: nothing is emitted, whatever the project's settings; siemc keeps its own state.
+  const options: ts.CompilerOptions = {
+    ...parsed,
+    noEmit: true,
+    composite: false,
+    declaration: false,
+    declarationMap: false,
+    emitDeclarationOnly: false,
+    sourceMap: false,
+    inlineSourceMap: false,
+    incremental: false,
+    tsBuildInfoFile: undefined,
+  };
   return { options, configDiagnostics };
 }
 
