@@ -1,6 +1,7 @@
 /** The project configuration file, siemc.config.json, next to rules/ (all of it optional). */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { Ajv } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass } from 'ajv';
 import { UserError } from './user-error.js';
 
 export interface SplunkSource {
@@ -58,6 +59,8 @@ let validator: ((value: unknown) => string | undefined) | undefined;
 export function configProblem(value: unknown): string | undefined {
   if (validator === undefined) {
     const schema = JSON.parse(readFileSync(new URL(`../${SCHEMA_FILE}`, import.meta.url), 'utf8')) as object;
+    // Ajv only when there is a file to check (most builds have none).
+    const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass };
     const check = new Ajv({ allErrors: false, strict: false }).compile(schema);
     validator = (v) => {
       if (check(v)) return undefined;

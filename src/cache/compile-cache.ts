@@ -1,21 +1,20 @@
 /**
  * Compiled outputs cached in the project's .siemc/cache under each rule's compile key
- * (./rule-key.ts): an unchanged rule is not compiled again. One file per key holds every
- * target built for it, with the approximations found, recorded as warnings (strict mode only
- * raises their severity, so one entry serves both).
+ * (./rule-key.ts): an unchanged rule is not compiled again. One entry per rule (in one pack
+ * file, ./pack.ts) holds every target built for it, with the approximations found, recorded as
+ * warnings (strict mode only raises their severity, so one entry serves both).
  */
 import { join } from 'node:path';
 import type { Backend } from '../backends/backend.js';
 import { compileRules, type CompileOptions, type CompileResult, type TargetOutput } from '../compile.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Rule } from '../model/rule.js';
-import { readCacheJson, writeCacheJson } from './store.js';
+import { CachePack } from './pack.js';
 import { ruleKeys } from './rule-key.js';
 
-const FORMAT = 'siemc-compiled/1';
+const FORMAT = 'siemc-compiled/2';
 
 interface Entry {
-  readonly format: string;
   readonly targets: { readonly [target: string]: { readonly text: string; readonly diagnostics: readonly Diagnostic[] } };
 }
 
@@ -36,10 +35,10 @@ export function compileRulesCached(
   const diagnostics: Diagnostic[] = [];
   const config = options.config ?? {};
   let reused = 0;
+  const pack = new CachePack<Entry>(join(cacheDir, 'compiled', 'pack'), FORMAT);
   for (const rule of rules) {
     const key = ruleKeys(rule).compile(config);
-    const path = join(cacheDir, 'compiled', key.slice(0, 2), `${key}.json`);
-    const entry = readCacheJson<Entry>(path, FORMAT);
+    const entry = pack.get(String(rule.id), key);
     const known = { ...(entry?.targets ?? {}) };
     const missing = targets.filter((t) => known[t.name] === undefined);
     if (missing.length > 0) {
@@ -48,7 +47,7 @@ export function compileRulesCached(
         const text = fresh.outputs.find((o) => o.backend === backend)?.text ?? '';
         known[backend.name] = { text, diagnostics: fresh.diagnostics.filter((d) => d.target === backend.name) };
       }
-      writeCacheJson(path, { format: FORMAT, targets: known } satisfies Entry);
+      pack.set(String(rule.id), key, { targets: known });
     } else {
       reused++;
     }
@@ -60,5 +59,6 @@ export function compileRulesCached(
       for (const d of hit.diagnostics) diagnostics.push(options.strict === true && d.accepted === undefined ? { ...d, severity: 'error' } : d);
     }
   }
+  pack.save();
   return { outputs, diagnostics, stats: { reused, compiled: rules.length - reused } };
 }

@@ -46,11 +46,14 @@ export function ruleKeys(rule: Rule): RuleKeys {
   const query = normalize(rule.query);
   const ir = JSON.stringify(query);
   const where = JSON.stringify([origins(query, []), rule.location ?? null]);
-  const tests = hash([siemcVersion(), 'tests', ir, where, JSON.stringify(rule.tests)]);
-  const { query: _query, ...metadata } = rule;
+  const { query: _query, tests: testEvents, ...metadata } = rule;
   void _query;
-  const meta = JSON.stringify(metadata);
-  const keys: RuleKeys = { query, tests, compile: (config) => hash([siemcVersion(), 'compile', JSON.stringify(config), ir, where, meta]) };
+  const events = JSON.stringify(testEvents);
+  const tests = hash([siemcVersion(), 'tests', ir, where, events]);
+  // Only digests are kept (the memo lives as long as the rule): the texts of a rule with 50
+  // test events are tens of kilobytes, hundreds of megabytes over thousands of rules.
+  const rest = hash([ir, where, JSON.stringify(metadata), events]);
+  const keys: RuleKeys = { query, tests, compile: (config) => hash([siemcVersion(), 'compile', JSON.stringify(config), rest]) };
   memo.set(rule, keys);
   return keys;
 }

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { compileRulesCached } from '../cache/compile-cache.js';
 import { projectOf } from '../cache/project.js';
 import { loadConfig } from '../config.js';
+import type { Rule } from '../model/rule.js';
 import { writeOwnedFiles } from '../output/writer.js';
 import { fileSet } from '../snapshots.js';
 import { checkOutputFolder, oneString } from './args.js';
@@ -24,9 +25,12 @@ export function buildCommand(setExit: (code: number) => void): CommandModule {
       checkOutputFolder(out, rulesDir);
       if (args.watch) return watchBuild({ ...args, rules: rulesDir, out, onlyTargets: args.target === undefined ? undefined : new Set(targets.map((t) => t.fileName)) }, targets);
       const config = loadConfig();
-      const rules = await loadOrReport(rulesDir, args.format);
+      const compile = (rs: readonly Rule[]) => compileRulesCached(rs, targets, { strict: args.strict, config }, projectOf(rulesDir).cacheDir);
+      // The rules compile while the type check runs in its worker; a failed check discards this.
+      let compiled: ReturnType<typeof compile> | undefined;
+      const rules = await loadOrReport(rulesDir, args.format, { checkInWorker: true, whileChecking: (rs) => (compiled = compile(rs)) });
       if (rules === undefined) return setExit(1);
-      const { outputs, diagnostics } = compileRulesCached(rules, targets, { strict: args.strict, config }, projectOf(rulesDir).cacheDir);
+      const { outputs, diagnostics } = compiled ?? compile(rules);
       printDiagnostics(diagnostics, args.format, args.verbose);
       if (diagnostics.some((d) => d.severity === 'error')) {
         if (args.format === 'text') console.error('siemc: strict mode: approximations are errors; nothing written.');

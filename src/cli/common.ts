@@ -5,7 +5,7 @@ import { backendNamed, backends } from '../backends/registry.js';
 import type { Backend } from '../backends/backend.js';
 import { codeFrame, formatDiagnostic, type Diagnostic } from '../diagnostics.js';
 import type { Rule } from '../model/rule.js';
-import { loadRules } from '../loader/load.js';
+import { loadRules, type LoadOptions } from '../loader/load.js';
 import { UserError } from '../user-error.js';
 import { checkRulesFolder } from './args.js';
 
@@ -37,9 +37,9 @@ export function selectTargets(names: readonly string[] | undefined): readonly Ba
   });
 }
 
-export async function loadOrReport(rulesDir: string, format: 'text' | 'json'): Promise<Rule[] | undefined> {
+export async function loadOrReport(rulesDir: string, format: 'text' | 'json', options: LoadOptions = {}): Promise<Rule[] | undefined> {
   checkRulesFolder(rulesDir);
-  const { rules, diagnostics } = await loadRules(rulesDir);
+  const { rules, diagnostics } = await loadRules(rulesDir, options);
   printDiagnostics(diagnostics, format);
   if (diagnostics.some((d) => d.severity === 'error')) {
     const errors = diagnostics.filter((d) => d.severity === 'error').length;

@@ -1,7 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { loadConfig } from '../config.js';
 import { writeOwnedFiles } from '../output/writer.js';
-import { packageRules } from '../publish/package.js';
 import { checkOutputFolder, oneString } from './args.js';
 import { loadOrReport, printDiagnostics, withRulesOption } from './common.js';
 
@@ -21,6 +20,7 @@ export function packageCommand(setExit: (code: number) => void): CommandModule {
       const config = loadConfig();
       const rules = await loadOrReport(rulesDir, 'text');
       if (rules === undefined) return setExit(1);
+      const { packageRules } = await import('../publish/package.js'); // Handlebars: only this command needs it
       const { files, diagnostics } = packageRules(rules, { strict: args.strict, config });
       printDiagnostics(diagnostics, 'text');
       if (diagnostics.some((d) => d.severity === 'error')) return setExit(1);

@@ -9,7 +9,7 @@ import * as siemc from '../index.js';
 import { projectOf } from '../cache/project.js';
 import { bundleRules, instantiateBundle } from './bundle.js';
 import { ModuleGraph, NeedsBundle } from './modules.js';
-import { createTypechecker, type Typechecker } from './typecheck.js';
+import { checkInWorker, createTypechecker, type Typechecker } from './typecheck.js';
 import { validateRules } from './validate.js';
 
 export interface LoadResult {
@@ -37,18 +37,40 @@ export interface LoadOptions {
   readonly cache?: boolean;
   /** A checker kept between loads (watch mode), instead of a new one per load. */
   readonly typechecker?: Typechecker;
+  /**
+   * Type-check in a worker thread while the rules run and are tested (one-shot CLI builds: the
+   * check and the rest each take a core). Type errors still win: with any, nothing loaded counts.
+   */
+  readonly checkInWorker?: boolean;
+  /**
+   * Work on the loaded rules that may overlap the type check (compiling them); runs only when
+   * the rules loaded without errors, and its results must be discarded when the check fails.
+   */
+  readonly whileChecking?: (rules: readonly Rule[]) => void;
 }
 
 export async function loadRules(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const files = findRuleFiles(dir);
   const project = projectOf(dir);
-  if (options.typecheck !== false) {
+  const parallel = options.typecheck !== false && options.checkInWorker === true && options.typechecker === undefined;
+  const checking = parallel
+    ? checkInWorker(files, dir, options.cache === false ? {} : { stateDir: project.rulesCacheDir })
+    : undefined;
+  // A failed check in the worker must not go unhandled while the rules run.
+  checking?.catch(() => undefined);
+  if (options.typecheck !== false && !parallel) {
     const typeErrors = await typecheck(files, dir, project.rulesCacheDir, options);
     if (typeErrors.length > 0) return { rules: [], diagnostics: typeErrors };
   }
   const { rules, diagnostics } = await runRuleModules(files, project.root, options.cache === false ? {} : { cacheDir: project.cacheDir });
   const all = [...diagnostics, ...validateRules(rules, options.cache === false ? {} : { testCacheFile: join(project.rulesCacheDir, 'test-verdicts.json') })];
-  return all.some((d) => d.severity === 'error') ? { rules: [], diagnostics: all } : { rules, diagnostics: all };
+  const failed = all.some((d) => d.severity === 'error');
+  if (!failed) options.whileChecking?.(rules);
+  if (checking !== undefined) {
+    const typeErrors = await checking;
+    if (typeErrors.length > 0) return { rules: [], diagnostics: typeErrors };
+  }
+  return failed ? { rules: [], diagnostics: all } : { rules, diagnostics: all };
 }
 
 /** Apart from loadRules, so a checker made here (and all it parsed) is garbage before the modules run. */

@@ -20,14 +20,13 @@ import { pathToFileURL } from 'node:url';
 import { compileFunction } from 'node:vm';
 import { build, transformSync, version as esbuildVersion, type BuildFailure, type Message } from 'esbuild';
 import { registerGeneratedFile, type SourceLocation } from '../dsl/problems.js';
-import { readCacheJson, writeCacheJson } from '../cache/store.js';
+import { CachePack } from '../cache/pack.js';
 import { LazySourceMap } from './source-map.js';
 
 const META = '__siemc_import_meta';
-const FORMAT = 'siemc-module/1';
+const FORMAT = 'siemc-modules/2';
 
 interface Compiled {
-  readonly format: string;
   readonly code: string;
   /** The `mappings` of the module's source map (its one source is the module's file). */
   readonly mappings: string;
@@ -86,6 +85,11 @@ export interface ModuleGraphOptions {
   readonly siemcModule: object;
 }
 
+/** The compiled-module pack of a cache folder, opened once per load. */
+function modulePack(cacheDir: string | undefined): CachePack<Compiled> | undefined {
+  return cacheDir === undefined ? undefined : new CachePack<Compiled>(join(cacheDir, 'modules', 'pack'), FORMAT);
+}
+
 interface ModuleRecord {
   exports: unknown;
   state: 'running' | 'done' | 'failed';
@@ -96,11 +100,10 @@ export class ModuleGraph {
   private readonly compiled = new Map<string, Compiled>();
   private readonly records = new Map<string, ModuleRecord>();
   private readonly unregister: (() => void)[] = [];
+  private readonly pack: CachePack<Compiled> | undefined;
 
-  constructor(private readonly options: ModuleGraphOptions) {}
-
-  private cachePath(key: string): string | undefined {
-    return this.options.cacheDir === undefined ? undefined : join(this.options.cacheDir, 'modules', key.slice(0, 2), `${key}.json`);
+  constructor(private readonly options: ModuleGraphOptions) {
+    this.pack = modulePack(options.cacheDir);
   }
 
   /** Compiles the files not in the cache, in one esbuild pass; returns the compile errors. */
@@ -108,8 +111,7 @@ export class ModuleGraph {
     const missing: { file: string; key: string }[] = [];
     for (const file of files) {
       const key = cacheKey(file, readFileSync(file, 'utf8'));
-      const path = this.cachePath(key);
-      const hit = path === undefined ? undefined : readCacheJson<Compiled>(path, FORMAT);
+      const hit = this.pack?.get(file, key);
       if (hit !== undefined) this.compiled.set(file, hit);
       else missing.push({ file, key });
     }
@@ -151,10 +153,9 @@ export class ModuleGraph {
   }
 
   private store(file: string, key: string, code: string, mapText: string): Compiled {
-    const compiled: Compiled = { format: FORMAT, code, mappings: (JSON.parse(mapText) as { mappings: string }).mappings };
+    const compiled: Compiled = { code, mappings: (JSON.parse(mapText) as { mappings: string }).mappings };
     this.compiled.set(file, compiled);
-    const path = this.cachePath(key);
-    if (path !== undefined) writeCacheJson(path, compiled);
+    this.pack?.set(file, key, compiled);
     return compiled;
   }
 
@@ -164,8 +165,7 @@ export class ModuleGraph {
     if (known !== undefined) return known;
     const text = readFileSync(file, 'utf8');
     const key = cacheKey(file, text);
-    const path = this.cachePath(key);
-    const hit = path === undefined ? undefined : readCacheJson<Compiled>(path, FORMAT);
+    const hit = this.pack?.get(file, key);
     if (hit !== undefined) {
       this.compiled.set(file, hit);
       return hit;
@@ -230,8 +230,9 @@ export class ModuleGraph {
     }
   }
 
-  /** Drops the position maps: problems are recorded while modules run. */
+  /** Saves what was compiled, and drops the position maps: problems are recorded while modules run. */
   close(): void {
+    this.pack?.save();
     for (const u of this.unregister.splice(0)) u();
   }
 }

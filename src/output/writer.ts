@@ -65,6 +65,17 @@ function currentText(full: string): string | undefined {
   return readFileSync(full, 'utf8');
 }
 
+/** Whether the file at `full` holds exactly `text`; its size answers most changes without reading it. */
+function holds(full: string, text: string): boolean {
+  const st = statSync(full, { throwIfNoEntry: false });
+  if (st === undefined) return false;
+  if (st.isDirectory()) throw new UserError(`${full} is a folder, but siemc writes a file there; move the folder elsewhere.`);
+  return st.size === Buffer.byteLength(text) && readFileSync(full, 'utf8') === text;
+}
+
+/** Temporary files written at once in phase 1 (their order does not matter: none is visible yet). */
+const PARALLEL_WRITES = 16;
+
 /** Removes what a killed write left: temporary files, and the journal. Returns the paths it may have put in place. */
 function recover(dir: string): readonly string[] {
   const journal = readJournal(dir);
@@ -119,7 +130,7 @@ export async function writeOwnedFiles(dir: string, files: FileSet, options: Writ
   // Files a killed build may have renamed into place are ours too.
   const owned = new Set([...(recorded ?? []), ...leftovers.filter((p) => existsSync(join(dir, p)))]);
 
-  const writing = [...files].filter(([path, text]) => currentText(join(dir, path)) !== text).map(([path]) => path);
+  const writing = [...files].filter(([path, text]) => !holds(join(dir, path), text)).map(([path]) => path);
   const deleting = [...owned].filter((p) => inScope(p) && !files.has(p)).sort();
   const gone = new Set(deleting);
   const nextOwned = new Set([...[...owned].filter((p) => !gone.has(p)), ...files.keys()]);
@@ -133,17 +144,22 @@ export async function writeOwnedFiles(dir: string, files: FileSet, options: Writ
   try {
     replaceFile(join(dir, JOURNAL_FILE), journalText({ writing, deleting }));
     // Phase 1: every new file in full under a temporary name. Nothing visible changes yet.
-    for (const path of writing) {
+    const folders = new Set<string>(); // made or seen in this run: one check per folder, not per file
+    for (let at = 0; at < writing.length; at += PARALLEL_WRITES) {
       const stop = guard.signal();
       if (stop !== undefined) throw new Interrupted(stop);
-      const full = join(dir, path);
-      ensureFolder(dirname(full));
-      temps.push(`${full}${TEMP_SUFFIX}`);
-      try {
-        await writeFile(`${full}${TEMP_SUFFIX}`, files.get(path) as string);
-      } catch (e) {
-        throw asUserError(e, 'write', full);
+      const chunk = writing.slice(at, at + PARALLEL_WRITES);
+      for (const path of chunk) {
+        const folder = dirname(join(dir, path));
+        if (!folders.has(folder)) ensureFolder(folder);
+        folders.add(folder);
+        temps.push(`${join(dir, path)}${TEMP_SUFFIX}`);
       }
+      // Every write settles before a failure is raised, so the clean-up below removes all of them.
+      const settled = await Promise.allSettled(chunk.map((path) => writeFile(`${join(dir, path)}${TEMP_SUFFIX}`, files.get(path) as string)));
+      settled.forEach((r, k) => {
+        if (r.status === 'rejected') throw asUserError(r.reason, 'write', join(dir, chunk[k] as string));
+      });
     }
     const stop = guard.signal();
     if (stop !== undefined) throw new Interrupted(stop);
