@@ -48,7 +48,8 @@ export function ruleKeys(rule: Rule): RuleKeys {
   const where = JSON.stringify([origins(query, []), rule.location ?? null]);
   const { query: _query, tests: testEvents, ...metadata } = rule;
   void _query;
-  const events = JSON.stringify(testEvents);
+  // Hashed once: the events are most of a rule's text, and both keys depend on them.
+  const events = hash([JSON.stringify(testEvents)]);
   const tests = hash([siemcVersion(), 'tests', ir, where, events]);
   // Only digests are kept (the memo lives as long as the rule): the texts of a rule with 50
   // test events are tens of kilobytes, hundreds of megabytes over thousands of rules.

@@ -2,10 +2,14 @@ import type { CommandModule } from 'yargs';
 import { compileRulesCached } from '../cache/compile-cache.js';
 import { projectOf } from '../cache/project.js';
 import { loadConfig } from '../config.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { findRuleFiles, type LoadResult } from '../loader/load.js';
+import { createTypechecker } from '../loader/typecheck.js';
+import { buildKey, recordBuild, unchangedBuild } from './build-memo.js';
 import type { Rule } from '../model/rule.js';
 import { writeOwnedFiles } from '../output/writer.js';
 import { fileSet } from '../snapshots.js';
-import { checkOutputFolder, oneString } from './args.js';
+import { checkOutputFolder, checkRulesFolder, oneString } from './args.js';
 import { loadOrReport, printDiagnostics, selectTargets, targetScope, withTargetOptions } from './common.js';
 import { watchBuild } from './watch.js';
 
@@ -25,10 +29,31 @@ export function buildCommand(setExit: (code: number) => void): CommandModule {
       checkOutputFolder(out, rulesDir);
       if (args.watch) return watchBuild({ ...args, rules: rulesDir, out, onlyTargets: args.target === undefined ? undefined : new Set(targets.map((t) => t.fileName)) }, targets);
       const config = loadConfig();
-      const compile = (rs: readonly Rule[]) => compileRulesCached(rs, targets, { strict: args.strict, config }, projectOf(rulesDir).cacheDir);
+      const project = projectOf(rulesDir);
+      const summary = (rules: number, written: number, deleted: number, unchanged: number, diagnostics: readonly Diagnostic[]): void => {
+        const open = diagnostics.filter((d) => d.accepted === undefined).length;
+        const warnings = open === 0 ? '' : ` (${open} approximation warning(s); --strict makes them errors)`;
+        const changed = `${written} written, ${deleted} deleted, ${unchanged} unchanged`;
+        if (args.format === 'text') console.error(`siemc: ${rules} rule(s) x ${targets.length} target(s) -> ${out}/: ${changed}${warnings}`);
+      };
+
+      // Nothing changed since the last build: its record answers (./build-memo.ts).
+      checkRulesFolder(rulesDir);
+      const files = findRuleFiles(rulesDir);
+      const key = buildKey({ config, targets: targets.map((t) => t.name), strict: args.strict, out });
+      const record = unchangedBuild(project.rulesCacheDir, key, files, out);
+      if (record !== undefined && createTypechecker(rulesDir, { stateDir: project.rulesCacheDir }).unchanged(files)?.length === 0) {
+        printDiagnostics(record.loadDiagnostics, args.format);
+        printDiagnostics(record.compileDiagnostics, args.format, args.verbose);
+        summary(record.rules, 0, 0, Object.keys(record.outputs).length - 1, record.compileDiagnostics);
+        return setExit(0);
+      }
+
+      const compile = (rs: readonly Rule[]) => compileRulesCached(rs, targets, { strict: args.strict, config }, project.cacheDir);
       // The rules compile while the type check runs in its worker; a failed check discards this.
       let compiled: ReturnType<typeof compile> | undefined;
-      const rules = await loadOrReport(rulesDir, args.format, { checkInWorker: true, whileChecking: (rs) => (compiled = compile(rs)) });
+      let loaded: LoadResult | undefined;
+      const rules = await loadOrReport(rulesDir, args.format, { checkInWorker: true, whileChecking: (rs) => (compiled = compile(rs)), onResult: (r) => (loaded = r) });
       if (rules === undefined) return setExit(1);
       const { outputs, diagnostics } = compiled ?? compile(rules);
       printDiagnostics(diagnostics, args.format, args.verbose);
@@ -36,11 +61,16 @@ export function buildCommand(setExit: (code: number) => void): CommandModule {
         if (args.format === 'text') console.error('siemc: strict mode: approximations are errors; nothing written.');
         return setExit(1);
       }
-      const result = await writeOwnedFiles(out, fileSet(outputs), { scope: targetScope(args.target, targets) });
-      const open = diagnostics.filter((d) => d.accepted === undefined).length;
-      const warnings = open === 0 ? '' : ` (${open} approximation warning(s); --strict makes them errors)`;
-      const changed = `${result.written.length} written, ${result.deleted.length} deleted, ${result.unchanged} unchanged`;
-      if (args.format === 'text') console.error(`siemc: ${rules.length} rule(s) x ${targets.length} target(s) -> ${out}/: ${changed}${warnings}`);
+      const written = fileSet(outputs);
+      const result = await writeOwnedFiles(out, written, { scope: targetScope(args.target, targets) });
+      if (loaded?.inputs !== undefined)
+        recordBuild(project.rulesCacheDir, key, files, loaded.inputs, out, written.keys(), {
+          rules: rules.length,
+          targets: targets.length,
+          loadDiagnostics: loaded.diagnostics,
+          compileDiagnostics: diagnostics,
+        });
+      summary(rules.length, result.written.length, result.deleted.length, result.unchanged, diagnostics);
       setExit(0);
     },
   };

@@ -5,7 +5,7 @@ import { backendNamed, backends } from '../backends/registry.js';
 import type { Backend } from '../backends/backend.js';
 import { codeFrame, formatDiagnostic, type Diagnostic } from '../diagnostics.js';
 import type { Rule } from '../model/rule.js';
-import { loadRules, type LoadOptions } from '../loader/load.js';
+import { loadRules, type LoadOptions, type LoadResult } from '../loader/load.js';
 import { UserError } from '../user-error.js';
 import { checkRulesFolder } from './args.js';
 
@@ -37,9 +37,15 @@ export function selectTargets(names: readonly string[] | undefined): readonly Ba
   });
 }
 
-export async function loadOrReport(rulesDir: string, format: 'text' | 'json', options: LoadOptions = {}): Promise<Rule[] | undefined> {
+export async function loadOrReport(
+  rulesDir: string,
+  format: 'text' | 'json',
+  options: LoadOptions & { readonly onResult?: (result: LoadResult) => void } = {},
+): Promise<Rule[] | undefined> {
   checkRulesFolder(rulesDir);
-  const { rules, diagnostics } = await loadRules(rulesDir, options);
+  const result = await loadRules(rulesDir, options);
+  options.onResult?.(result);
+  const { rules, diagnostics } = result;
   printDiagnostics(diagnostics, format);
   if (diagnostics.some((d) => d.severity === 'error')) {
     const errors = diagnostics.filter((d) => d.severity === 'error').length;

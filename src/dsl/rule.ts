@@ -49,7 +49,22 @@ export function defineRule(spec: RuleSpec): Rule {
   });
 }
 
+// Files rules read through siemc, so a build can tell they are inputs (on globalThis, as the
+// problem list: the CLI and the rules may hold different copies of this module).
+const READS = Symbol.for('siemc.files-read');
+const readsHolder = globalThis as { [READS]?: Set<string> };
+const filesRead: Set<string> = (readsHolder[READS] ??= new Set());
+
+/** Returns and clears the files read with markdown() since the last call. */
+export function drainFilesRead(): string[] {
+  const out = [...filesRead];
+  filesRead.clear();
+  return out;
+}
+
 /** Reads a Markdown file that sits next to the rule module (`markdown(import.meta.url, './guide.md')`). */
 export function markdown(moduleUrl: string, relativePath: string): string {
-  return readFileSync(new URL(relativePath, moduleUrl), 'utf8');
+  const url = new URL(relativePath, moduleUrl);
+  if (url.protocol === 'file:') filesRead.add(decodeURIComponent(url.pathname));
+  return readFileSync(url, 'utf8');
 }

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { codeFrame, type Diagnostic } from '../diagnostics.js';
 import { drainProblems, locationInStack, registerGeneratedFile, type SourceLocation } from '../dsl/problems.js';
-import type { RuleSpec } from '../dsl/rule.js';
+import { drainFilesRead, type RuleSpec } from '../dsl/rule.js';
 import { isRule, type Rule } from '../model/rule.js';
 import * as siemc from '../index.js';
 import { projectOf } from '../cache/project.js';
@@ -14,6 +14,12 @@ import { validateRules } from './validate.js';
 
 export interface LoadResult {
   readonly rules: readonly Rule[];
+  /**
+   * Every file the rules came from (modules run, JSON they imported, files read with
+   * markdown()), when that is all they read; undefined when a module used a package or the
+   * bundle (src/cli/build-memo.ts builds on it).
+   */
+  readonly inputs?: readonly string[];
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -62,7 +68,7 @@ export async function loadRules(dir: string, options: LoadOptions = {}): Promise
     const typeErrors = await typecheck(files, dir, project.rulesCacheDir, options);
     if (typeErrors.length > 0) return { rules: [], diagnostics: typeErrors };
   }
-  const { rules, diagnostics } = await runRuleModules(files, project.root, options.cache === false ? {} : { cacheDir: project.cacheDir });
+  const { rules, diagnostics, inputs } = await runRuleModules(files, project.root, options.cache === false ? {} : { cacheDir: project.cacheDir });
   const all = [...diagnostics, ...validateRules(rules, options.cache === false ? {} : { testCacheFile: join(project.rulesCacheDir, 'test-verdicts.json') })];
   const failed = all.some((d) => d.severity === 'error');
   if (!failed) options.whileChecking?.(rules);
@@ -70,7 +76,7 @@ export async function loadRules(dir: string, options: LoadOptions = {}): Promise
     const typeErrors = await checking;
     if (typeErrors.length > 0) return { rules: [], diagnostics: typeErrors };
   }
-  return failed ? { rules: [], diagnostics: all } : { rules, diagnostics: all };
+  return failed ? { rules: [], diagnostics: all } : { rules, diagnostics: all, ...(inputs === undefined ? {} : { inputs }) };
 }
 
 /** Apart from loadRules, so a checker made here (and all it parsed) is garbage before the modules run. */
@@ -100,6 +106,8 @@ interface RunnableModule {
 interface ModuleRunner {
   /** Compile errors, or the modules in file order. */
   prepare(api: object): Promise<{ errors: readonly { message: string; location?: SourceLocation }[]; modules: readonly RunnableModule[] }>;
+  /** The files the modules read (see LoadResult.inputs), after they ran. */
+  inputs(): readonly string[] | undefined;
   close(): void;
 }
 
@@ -112,6 +120,7 @@ function graphRunner(files: readonly string[], rootDir: string, cacheDir: string
       const errors = await g.prepare(files);
       return { errors, modules: files.map((file) => ({ file, load: () => g.require(file) })) };
     },
+    inputs: () => graph?.inputs(),
     close: () => graph?.close(),
   };
 }
@@ -126,6 +135,7 @@ function bundleRunner(files: readonly string[], rootDir: string, cacheDir: strin
       unregister = registerGeneratedFile(bundle.file, bundle.map);
       return { errors: [], modules: instantiateBundle(bundle, api, rootDir) };
     },
+    inputs: () => undefined,
     close: () => unregister(),
   };
 }
@@ -158,8 +168,10 @@ async function runWith(runner: ModuleRunner): Promise<LoadResult | undefined> {
   };
   const rules: Rule[] = [];
   const exported = new Set<Rule>();
+  let inputs: readonly string[] | undefined;
   try {
     drainProblems();
+    drainFilesRead();
     const { errors, modules } = await runner.prepare(api);
     if (errors.length > 0) return { rules: [], diagnostics: errors.map((e) => problemDiagnostic('SIEMC-L001', e.message, e.location)) };
     for (const module of modules) {
@@ -179,9 +191,13 @@ async function runWith(runner: ModuleRunner): Promise<LoadResult | undefined> {
       }
       for (const p of drainProblems()) diagnostics.push(problemDiagnostic(p.code, p.message, p.location));
     }
+    const read = drainFilesRead();
+    const ran = runner.inputs();
+    inputs = ran === undefined ? undefined : [...new Set([...ran, ...read])];
   } finally {
     runner.close();
     drainProblems();
+    drainFilesRead();
   }
   for (const rule of built) {
     if (!exported.has(rule))
@@ -190,5 +206,5 @@ async function runWith(runner: ModuleRunner): Promise<LoadResult | undefined> {
         rule: rule.id,
       });
   }
-  return { rules, diagnostics };
+  return { rules, diagnostics, ...(inputs === undefined ? {} : { inputs }) };
 }

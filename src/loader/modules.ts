@@ -101,6 +101,8 @@ export class ModuleGraph {
   private readonly records = new Map<string, ModuleRecord>();
   private readonly unregister: (() => void)[] = [];
   private readonly pack: CachePack<Compiled> | undefined;
+  /** Files read other than the modules run (JSON imports); undefined once a module reached outside them (a package). */
+  private extraInputs: Set<string> | undefined = new Set();
 
   constructor(private readonly options: ModuleGraphOptions) {
     this.pack = modulePack(options.cacheDir);
@@ -216,10 +218,15 @@ export class ModuleGraph {
     if (specifier.startsWith('.') || isAbsolute(specifier)) {
       const file = resolveLocal(dirname(from), specifier);
       if (file === undefined) throw new Error(`cannot find module "${specifier}" imported from ${from}`);
-      if (file.endsWith('.json')) return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+      if (file.endsWith('.json')) {
+        this.extraInputs?.add(file);
+        return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+      }
       if (SOURCE.test(file)) return this.require(file);
+      this.extraInputs = undefined;
       return nodeRequire(file);
     }
+    this.extraInputs = undefined; // a package: its files are not tracked
     try {
       return nodeRequire(specifier);
     } catch (e) {
@@ -228,6 +235,14 @@ export class ModuleGraph {
         throw new NeedsBundle(`"${specifier}" imported from ${from} needs bundling`);
       throw e;
     }
+  }
+
+  /**
+   * Every file the modules run so far came from (the modules and the JSON they imported), or
+   * undefined when one of them required a package or a file Node loads, which are not tracked.
+   */
+  inputs(): readonly string[] | undefined {
+    return this.extraInputs === undefined ? undefined : [...this.records.keys(), ...this.extraInputs];
   }
 
   /** Saves what was compiled, and drops the position maps: problems are recorded while modules run. */

@@ -113,6 +113,8 @@ const WORKER_HEAP_MB = 192;
 export interface Typechecker {
   /** All type errors of the rule files, each with file:line:col and a code frame. */
   check(files: readonly string[]): Promise<Diagnostic[]>;
+  /** The last run's diagnostics when nothing it read has changed since, without starting TypeScript; else undefined. */
+  unchanged(files: readonly string[]): Diagnostic[] | undefined;
   /** How the last check ran (for the bench and tests). */
   readonly lastMode: 'unchanged' | 'subset' | 'full' | undefined;
 }
@@ -285,6 +287,11 @@ export function createTypechecker(rulesDir: string, options: TypecheckerOptions 
   return {
     get lastMode() {
       return lastMode;
+    },
+    unchanged(files) {
+      const state = loadState();
+      const p = state === undefined ? undefined : plan(state, files);
+      return state !== undefined && p !== undefined && p.changed.size === 0 ? diagnosticsOf(state) : undefined;
     },
     async check(files) {
       const state = loadState();

@@ -67,7 +67,12 @@ function currentText(full: string): string | undefined {
 
 /** Whether the file at `full` holds exactly `text`; its size answers most changes without reading it. */
 function holds(full: string, text: string): boolean {
-  const st = statSync(full, { throwIfNoEntry: false });
+  let st;
+  try {
+    st = statSync(full, { throwIfNoEntry: false });
+  } catch {
+    return false; // not there either (a file in place of a folder on the way: reported when written)
+  }
   if (st === undefined) return false;
   if (st.isDirectory()) throw new UserError(`${full} is a folder, but siemc writes a file there; move the folder elsewhere.`);
   return st.size === Buffer.byteLength(text) && readFileSync(full, 'utf8') === text;
