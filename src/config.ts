@@ -17,6 +17,13 @@ export interface ProjectConfig {
     /** Field names in emitted Sigma rules: ECS as written (default) or the Sigma taxonomy where a mapping exists. */
     readonly fieldNames?: 'ecs' | 'sigma';
   };
+  readonly publish?: {
+    /**
+     * Whether published rules start enabled, the same for every target (Kibana `enabled`,
+     * Splunk `disabled`); default false: importing rules should not start alerting by itself.
+     */
+    readonly enabled?: boolean;
+  };
 }
 
 export const CONFIG_FILE = 'siemc.config.json';

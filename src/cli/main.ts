@@ -14,7 +14,7 @@ import { checkCommand } from './check.js';
 import { docsCommand } from './docs.js';
 import { evalCommand } from './eval.js';
 import { initCommand } from './init.js';
-import { packageCommand } from './package.js';
+import { publishCommand } from './publish.js';
 import { smokeCommand } from './smoke.js';
 import { testCommand } from './test.js';
 
@@ -42,10 +42,10 @@ async function main(): Promise<number> {
     .command(testCommand((c) => (code = c)))
     .command(evalCommand((c) => (code = c)))
     .command(smokeCommand((c) => (code = c)))
-    .command(packageCommand((c) => (code = c)))
+    .command(publishCommand((c) => (code = c)))
     .command(docsCommand((c) => (code = c)))
     .middleware((argv) => strictBooleans(raw, argv))
-    .demandCommand(1, 'Name a command: init, build, check, test, eval, smoke, package or docs (see --help).')
+    .demandCommand(1, 'Name a command: init, build, check, test, eval, smoke, publish or docs (see --help).')
     .strict()
     .help()
     .alias('h', 'help')

@@ -11,6 +11,14 @@ export type Interval = `${number}${'s' | 'm' | 'h' | 'd'}`;
 export type DateMath = `now-${number}${'s' | 'm' | 'h' | 'd'}`;
 /** A calendar date, `YYYY-MM-DD`. */
 export type IsoDate = `${number}-${number}-${number}`;
+/**
+ * How far a rule is along, in Sigma's words: `experimental` (new, untested in production; the
+ * default), `test` (being tried), `stable` (in production use), `deprecated`, `unsupported`.
+ * Published as Sigma's `status` and detection-rules' `maturity` (src/publish/rule-values.ts).
+ */
+export type RuleStatus = 'experimental' | 'test' | 'stable' | 'deprecated' | 'unsupported';
+/** The query language of the rule's Kibana detection rule: EQL (an `eql` rule) or KQL (a `query` rule in `kuery`). */
+export type KibanaLanguage = 'eql' | 'kql';
 
 export interface MitreSubtechnique { readonly id: `T${number}.${number}`; readonly name: string }
 export interface MitreTechnique {
@@ -49,6 +57,12 @@ export interface RuleSpec {
   readonly falsePositives: readonly string[];
   /** Investigation guide, Markdown. */
   readonly note?: string;
+  /** Setup guide, Markdown: what the rule needs (integrations, logging) before it works. */
+  readonly setup?: string;
+  /** Default `experimental` (see RuleStatus). */
+  readonly status?: RuleStatus;
+  /** The language of the published Kibana rule; default `eql`. */
+  readonly language?: KibanaLanguage;
   readonly version: number;
   /** When the rule was first written, and last changed in meaning (Sigma `date` / `modified`). */
   readonly created?: IsoDate;
