@@ -4,7 +4,8 @@ import { loadConfig } from '../config.js';
 import type { ProjectConfig } from '../config.js';
 import type { Rule } from '../dsl/rule.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { LOCK_FILE, lockText, readLock } from '../publish/lock.js';
+import { relative } from 'node:path';
+import { lockPath, lockText, readLock } from '../publish/lock.js';
 import { publishRules } from '../publish/publish.js';
 import { stableJson } from '../util/stable-json.js';
 import { compareWithDisk, fileSet, type Change } from '../snapshots.js';
@@ -51,18 +52,20 @@ export function checkCommand(setExit: (code: number) => void): CommandModule {
  * rule's published content changed, a rule was added or removed). Prints what and the fix.
  */
 function checkLock(rules: readonly Rule[], config: ProjectConfig, rulesDir: string): boolean {
-  if (!existsSync(LOCK_FILE)) return false;
-  const lock = readLock(LOCK_FILE);
+  const file = lockPath(rulesDir);
+  if (!existsSync(file)) return false;
+  const lock = readLock(file);
   const next = publishRules(rules, { config, lock }).lock;
-  if (lockText(next) === readFileSync(LOCK_FILE, 'utf8')) return false;
+  if (lockText(next) === readFileSync(file, 'utf8')) return false;
+  const shown = relative('.', file);
   for (const [id, r] of Object.entries(next.rules)) {
     const before = lock.rules[id];
-    if (before === undefined) console.log(`${LOCK_FILE}: rule ${id} (${r.name}) is not in the lock`);
-    else if (r.removed === true && before.removed !== true) console.log(`${LOCK_FILE}: rule ${id} (${r.name}) is gone from the rules`);
+    if (before === undefined) console.log(`${shown}: rule ${id} (${r.name}) is not in the lock`);
+    else if (r.removed === true && before.removed !== true) console.log(`${shown}: rule ${id} (${r.name}) is gone from the rules`);
     else if (stableJson(before.hashes) !== stableJson(r.hashes) || before.version !== r.version)
-      console.log(`${LOCK_FILE}: rule ${id} (${r.name}) changed its published content; its version becomes ${r.version}`);
+      console.log(`${shown}: rule ${id} (${r.name}) changed its published content; its version becomes ${r.version}`);
   }
   const fix = `siemc publish${rulesDir === 'rules' ? '' : ` --rules ${rulesDir}`}`;
-  console.log(`siemc: ${LOCK_FILE} is stale; run ${fix} and commit ${LOCK_FILE}.`);
+  console.log(`siemc: ${shown} is stale; run ${fix} and commit ${shown}.`);
   return true;
 }

@@ -1,9 +1,10 @@
 import type { CommandModule } from 'yargs';
 import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { loadConfig } from '../config.js';
 import { writeOwnedFiles } from '../output/writer.js';
 import { writeArchives } from '../publish/archive-files.js';
-import { LOCK_FILE, readLock, writeLock } from '../publish/lock.js';
+import { LOCK_FILE, lockPath, readLock, writeLock } from '../publish/lock.js';
 import { CHANGELOG, MANIFEST, publishRules } from '../publish/publish.js';
 import { publisherNamed, publishers } from '../publish/registry.js';
 import type { Publisher } from '../publish/publisher.js';
@@ -41,7 +42,8 @@ export function publishCommand(setExit: (code: number) => void): CommandModule {
       checkOutputFolder(out, rulesDir);
       const targets = selectPublishers(args.target);
       const config = loadConfig();
-      const lock = readLock(LOCK_FILE);
+      const lockFile = lockPath(rulesDir);
+      const lock = readLock(lockFile);
       const rules = await loadOrReport(rulesDir, 'text');
       if (rules === undefined) return setExit(1);
       const result = publishRules(rules, { config, strict: args.strict, lock, targets, siemcVersion: ownVersion() });
@@ -55,11 +57,11 @@ export function publishCommand(setExit: (code: number) => void): CommandModule {
       const scope = (path: string): boolean => path === MANIFEST || path === CHANGELOG || names.has(path.slice(0, path.indexOf('/')));
       const written = await writeOwnedFiles(out, result.files, { scope });
       const archives = writeArchives(out, result.archives);
-      const lockChanged = writeLock(LOCK_FILE, result.lock);
+      const lockChanged = writeLock(lockFile, result.lock);
       const bumped = result.lock.changes.changed.length;
       console.error(
         `siemc: ${rules.length} rule(s), ${targets.map((t) => t.name).join(', ')} -> ${out}/: ${written.written.length + archives.length} written, ${written.deleted.length} deleted, ${written.unchanged} unchanged; ` +
-          `${LOCK_FILE} ${lockChanged ? `updated (last change: ${result.lock.changes.added.length} added, ${bumped} changed, ${result.lock.changes.removed.length} removed)` : 'unchanged'}`,
+          `${relative('.', lockFile)} ${lockChanged ? `updated (last change: ${result.lock.changes.added.length} added, ${bumped} changed, ${result.lock.changes.removed.length} removed)` : 'unchanged'}`,
       );
       setExit(0);
     },

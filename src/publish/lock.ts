@@ -1,5 +1,5 @@
 /**
- * The version lock, `siemc.lock.json`, committed next to rules/: per rule id, the version it was
+ * The version lock, `siemc.lock.json`, committed next to the rules folder (src/publish/lock.ts lockPath): per rule id, the version it was
  * published under and a hash of its published content per target, so a rule's version moves
  * by exactly one when what a SIEM receives changes, and never otherwise.
  *
@@ -11,10 +11,16 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../user-error.js';
 import { stableJson, type JsonValue } from '../util/stable-json.js';
 
 export const LOCK_FILE = 'siemc.lock.json';
+
+/** The lock of a rules folder: next to it, in the project root (`rules/` -> `./siemc.lock.json`). */
+export function lockPath(rulesDir: string): string {
+  return join(dirname(resolve(rulesDir)), LOCK_FILE);
+}
 const ABOUT = 'Published versions of siemc rules: siemc publish bumps a version by one when the published content (hashes) changes. Commit this file; do not edit it.';
 
 export interface LockedRule {

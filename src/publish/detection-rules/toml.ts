@@ -6,7 +6,8 @@
  * - tables in the order `[metadata]`, `[rule]`; inside a table the keys sorted, scalars and flat
  *   arrays first, then `query`, then arrays of tables (`[[rule.threat]]`), in the rule's order;
  * - `query` as a literal block, `query = '''` + newline + the query + newline + `'''`, after a
- *   blank line and followed by two blank lines when tables follow;
+ *   blank line and followed by two blank lines when tables follow (so it reads back with a final
+ *   newline, which detection-rules strips); an empty query is left out, as theirs is;
  * - every other table header after one blank line; the file ends with one newline;
  * - free text (`description`, `name`) with its whitespace collapsed and wrapped at 120
  *   columns into a `"""` block when it takes more than a line (detection-rules normalises that
@@ -108,7 +109,10 @@ function freeText(text: string): string {
 /** Markdown kept as written: a block that opens on the key's line once the text has a line break inside (Python's splitlines). */
 function markdownText(text: string): string {
   const breaks = /[\n\r\u000b\u000c\u001c-\u001e\u0085\u2028\u2029]/;
-  if (breaks.test(text.replace(/(?:\r\n|[\n\r\u000b\u000c\u001c-\u001e\u0085\u2028\u2029])$/, ''))) return `"""${multilineBody(text)}"""`;
+  if (breaks.test(text.replace(/(?:\r\n|[\n\r\u000b\u000c\u001c-\u001e\u0085\u2028\u2029])$/, ''))) {
+    // TOML drops a newline right after the opening quotes: a text that starts with one gets one more.
+    return `"""${/^\r?\n/.test(text) ? '\n' : ''}${multilineBody(text)}"""`;
+  }
   const literal = text.includes('"') && !text.includes("'") && !/[\u0000-\u0008\u000a-\u001f\u007f]/.test(text);
   return literal ? `'${text}'` : basicString(text);
 }
@@ -161,7 +165,7 @@ export function tomlDocument(sections: readonly TomlSection[]): string {
     .map((s) => {
       let out = `[${s.name}]\n${keyValues(s.values, s.markdown)}`;
       const tables = entries(s.name, s.arrays);
-      if (s.query !== undefined) out += `\n${queryBlock(s.query)}${tables === '' ? '' : '\n'}`;
+      if (s.query !== undefined && s.query.trim() !== '') out += `\n${queryBlock(s.query)}${tables === '' ? '' : '\n'}`;
       return out + tables;
     })
     .join('\n');
