@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { compileRules } from '../compile.js';
 import { loadConfig } from '../config.js';
 import type { ProjectConfig } from '../config.js';
-import type { Rule } from '../dsl/rule.js';
+import type { Rule } from '../model/rule.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { lockPath, lockText, readLock } from '../publish/lock.js';

@@ -11,7 +11,7 @@ import type { Backend } from '../backends/backend.js';
 import { compileRules } from '../compile.js';
 import type { ProjectConfig } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
-import type { Rule } from '../dsl/rule.js';
+import type { Rule } from '../model/rule.js';
 import { stableJson } from '../util/stable-json.js';
 import { contentHash, EMPTY_LOCK, nextChanges, nextPackage, nextRules, type Changes, type Lock } from './lock.js';
 import type { PublishContext, PublishedRule, Publisher } from './publisher.js';

@@ -6,7 +6,7 @@
 import type { Backend } from '../backends/backend.js';
 import type { ProjectConfig } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
-import type { Rule } from '../dsl/rule.js';
+import type { Rule } from '../model/rule.js';
 
 /** One rule as a publisher sees it: the rule, the version to publish it under, and its compiled queries. */
 export interface PublishedRule {

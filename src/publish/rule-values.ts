@@ -2,7 +2,8 @@
  * The rule values every publisher reads, with their defaults in one place, and the mappings of
  * siemc's vocabulary onto each format's (status -> maturity, tactic names -> file names).
  */
-import type { KibanaLanguage, MitreTactic, Rule, RuleStatus } from '../dsl/rule.js';
+import { runtimeMetadata } from '../model/defaults.js';
+import type { KibanaLanguage, MitreTactic, Rule, RuleStatus } from '../model/rule.js';
 import { fieldsOf } from '../ir/fields.js';
 import { normalize } from '../ir/normalize.js';
 
@@ -12,13 +13,15 @@ export function ruleStatus(rule: Rule): RuleStatus {
   return rule.status ?? DEFAULT_STATUS;
 }
 
+/** The rule's own language: as given, else that of the source it was imported from (KQL), else EQL. */
 export function kibanaLanguage(rule: Rule): KibanaLanguage {
-  return rule.language ?? 'eql';
+  return rule.language ?? (rule.provenance?.kind === 'kql' ? 'kql' : 'eql');
 }
 
-/** What a rule runs on and how often (defaults live with the rule model). */
+/** What a rule runs on and how often, its defaults filled in (src/model/defaults.ts). */
 export function runtime(rule: Rule): { riskScore: number; interval: string; from: string; maxSignals: number; index: readonly string[] } {
-  return { riskScore: rule.riskScore, interval: rule.schedule.interval, from: rule.schedule.from, maxSignals: rule.maxSignals, index: rule.index };
+  const run = runtimeMetadata(rule);
+  return { riskScore: run.riskScore, interval: run.schedule.interval, from: run.schedule.from, maxSignals: run.maxSignals, index: run.index };
 }
 
 /** The fields the query reads, by name, with their Elasticsearch types (Kibana's required_fields). */

@@ -4,7 +4,7 @@
  * the files: detection-rules keeps them in a version lock of its own, as siemc does.
  * `required_fields` are left out too: detection-rules computes them when it builds a package.
  */
-import type { Rule, RuleStatus } from '../../dsl/rule.js';
+import type { Rule, RuleStatus } from '../../model/rule.js';
 import { logSource } from '../../backends/sigma/metadata.js';
 import { normalize } from '../../ir/normalize.js';
 import { kibanaBackend } from '../kibana/rule.js';

@@ -18,8 +18,10 @@
  *   trailing comma; an item longer than 110 characters with spaces as an indented `"""` block.
  *
  * Where their formatter would write invalid TOML (control characters, `'''` inside a query, `"""`
- * inside text), this writer escapes instead, so every file parses as what it says.
+ * inside text), this writer escapes instead, so every file parses as what it says; invisible
+ * characters (src/util/invisible.ts) are escaped too, so a reviewer sees them.
  */
+import { hasInvisible, isInvisible } from '../../util/invisible.js';
 
 export type TomlScalar = string | number | boolean;
 export type TomlValue = TomlScalar | readonly string[];
@@ -91,7 +93,7 @@ function multilineBody(text: string): string {
     const code = c.codePointAt(0) ?? 0;
     if (c === '\\') out += '\\\\';
     else if (c === '\r') out += '\\r';
-    else if (c !== '\n' && c !== '\t' && (code < 0x20 || code === 0x7f)) out += `\\u${hex(c, 4)}`;
+    else if (c !== '\n' && c !== '\t' && (code < 0x20 || code === 0x7f || isInvisible(code))) out += `\\u${hex(c, 4)}`;
     else out += c;
   }
   // No run of three quotes may close the block early, and none may touch the closing delimiter.
@@ -144,7 +146,7 @@ function keyValues(values: TomlTable, markdown: readonly string[] = []): string 
 /** A query as a literal block when TOML's literal strings can hold it, else as an escaped block. */
 function queryBlock(query: string): string {
   const q = query.trim();
-  if (!q.includes("'''") && !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(q)) return `query = '''\n${q}\n'''\n`;
+  if (!q.includes("'''") && !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(q) && !hasInvisible(q.replace(/[\n\t]/g, ''))) return `query = '''\n${q}\n'''\n`;
   return `query = """\n${multilineBody(q)}\n"""\n`;
 }
 

@@ -2,7 +2,7 @@
  * Kibana: `rules.ndjson` for Security > Rules > Import (and the `_import` API), one rule a line,
  * and each rule as its own formatted JSON file for review.
  */
-import { sortKeys, stableJson } from '../../util/stable-json.js';
+import { sortKeys, stableJson, visibleJson } from '../../util/stable-json.js';
 import type { Publisher } from '../publisher.js';
 import { kibanaBackend, kibanaRule } from './rule.js';
 
@@ -17,7 +17,7 @@ export const kibanaPublisher: Publisher = {
     let ndjson = '';
     for (const r of rules) {
       const object = kibanaRule(r.rule, r.query(kibanaBackend(r.rule)), { version: r.version, enabled });
-      ndjson += `${JSON.stringify(sortKeys(object))}\n`;
+      ndjson += `${visibleJson(JSON.stringify(sortKeys(object)))}\n`;
       files.set(`${r.rule.id}.json`, stableJson(object));
     }
     files.set('rules.ndjson', ndjson);

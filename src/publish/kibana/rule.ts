@@ -6,7 +6,7 @@
 import type { Backend } from '../../backends/backend.js';
 import { eql } from '../../backends/eql/index.js';
 import { kql } from '../../backends/kql/index.js';
-import type { Rule } from '../../dsl/rule.js';
+import type { Rule } from '../../model/rule.js';
 import type { JsonValue } from '../../util/stable-json.js';
 import { attackUrl, kibanaLanguage, requiredFields, runtime } from '../rule-values.js';
 

@@ -6,7 +6,7 @@
 import { sigma } from '../../backends/sigma/index.js';
 import { logSource } from '../../backends/sigma/metadata.js';
 import type { ProjectConfig } from '../../config.js';
-import type { Rule } from '../../dsl/rule.js';
+import type { Rule } from '../../model/rule.js';
 import { normalize } from '../../ir/normalize.js';
 import type { Publisher } from '../publisher.js';
 import { distinctNames, ruleStatus, snakeCase } from '../rule-values.js';

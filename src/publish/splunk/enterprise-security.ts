@@ -4,7 +4,7 @@
  * Field names are the rule's ECS names, which is what the search returns (siemc's SPL searches
  * the indexed ECS events as they are).
  */
-import type { Rule } from '../../dsl/rule.js';
+import type { Rule } from '../../model/rule.js';
 import { fieldsOf } from '../../ir/fields.js';
 import { normalize } from '../../ir/normalize.js';
 import { exactValue, isExact } from '../../ir/pattern.js';
