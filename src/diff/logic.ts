@@ -70,10 +70,10 @@ interface Context {
 
 const whereOf = (ctx: Context): string => (ctx.path.length === 0 ? 'query' : ctx.path.join(' > '));
 
-/** The path segment a group adds: its label, or `not`; unlabelled all/any add nothing. */
+/** The path segment a group adds: `not` (an exclusion) and its label; unlabelled all/any add nothing. */
 function segment(node: Node): string | undefined {
-  if (node.label !== undefined) return quote(node.label);
-  return node.kind === 'not' ? 'not' : undefined;
+  if (node.kind === 'not') return node.label === undefined ? 'not' : `not ${quote(node.label)}`;
+  return node.label === undefined ? undefined : quote(node.label);
 }
 
 function inside(ctx: Context, node: Node): Context {

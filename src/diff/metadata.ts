@@ -76,7 +76,7 @@ function change(field: string, before: Value, after: Value, out: MetadataChange[
     const a = new Set(names(after));
     const added = names(after).filter((t) => !b.has(t)).length;
     const removed = names(before).filter((t) => !a.has(t)).length;
-    out.push({ field, text: `tests: ${before.length} → ${after.length} test events (${added} new or edited, ${removed} removed or edited); they pin the meaning and do not change detection` });
+    out.push({ field, text: `tests: ${before.length} → ${after.length} test events (${added} added or edited, ${removed} removed or edited)` });
     return;
   }
   if ((isStringList(before) || before === undefined) && (isStringList(after) || after === undefined) && (before !== undefined || after !== undefined)) {

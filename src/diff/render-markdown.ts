@@ -25,9 +25,11 @@ export interface MarkdownOptions {
   readonly limit?: number;
 }
 
-type Level = 'none' | 'compact' | 'full';
+/** How much of a rule's details a comment holds: brief (what changed, the verdict), compact (one witness per side), full. */
+type Level = 'none' | 'brief' | 'compact' | 'full';
+const LEVELS: readonly Exclude<Level, 'none'>[] = ['brief', 'compact', 'full'];
 
-const COMPACT_LOGIC_LINES = 15;
+const SHORT_LOGIC_LINES: Readonly<Record<Level, number>> = { none: 0, brief: 5, compact: 15, full: Infinity };
 const FULL_WITNESSES = 3;
 
 function logicLine(c: LogicChange): string {
@@ -36,55 +38,63 @@ function logicLine(c: LogicChange): string {
   return `- ${code(c.text)}${where}${at}`;
 }
 
+/** Markdown blocks, one blank line apart. */
+function blocks(...parts: readonly string[]): string {
+  return parts
+    .map((p) => p.replace(/\n+$/, ''))
+    .filter((p) => p !== '')
+    .join('\n\n');
+}
+
 function metadataBlock(changes: readonly MetadataChange[], level: Level): string {
   if (changes.length === 0) return '';
   const lines = changes.map((m) => `- ${code(m.text)}`).join('\n');
-  const diffs = level === 'full' ? changes.filter((m) => m.diff !== undefined).map((m) => details(`${htmlText(m.field)} (line diff)`, fence('diff', m.diff as string))).join('\n') : '';
-  return `**Metadata**\n\n${lines}\n${diffs === '' ? '' : `\n${diffs}`}\n`;
+  const diffs = level === 'full' ? changes.filter((m) => m.diff !== undefined).map((m) => details(`${htmlText(m.field)} (line diff)`, fence('diff', m.diff as string))) : [];
+  return blocks('**Metadata**', lines, ...diffs);
 }
 
 function witnessBlock(title: string, events: readonly unknown[], max: number): string {
-  if (events.length === 0) return '';
+  if (events.length === 0 || max === 0) return '';
   const shown = events.slice(0, max).map((e) => witnessJson(e as never)).join('\n');
-  const more = events.length > max ? `\n(${events.length - max} more left out)` : '';
-  return `${title}\n\n${fence('json', shown)}${more}\n`;
+  const more = events.length > max ? `(${events.length - max} more left out)` : '';
+  return blocks(title, fence('json', shown), more);
 }
 
 function meaningBlock(s: Semantics, level: Level): string {
-  const max = level === 'full' ? FULL_WITNESSES : 1;
-  return [
-    `**Meaning**: ${mdText(meaningText(s))}\n`,
+  if (level === 'brief') return `**Meaning**: ${mdText(meaningText(s).replace(/:.*$/, '.'))}`;
+  const max = level === 'full' ? FULL_WITNESSES : level === 'compact' ? 1 : 0;
+  return blocks(
+    `**Meaning**: ${mdText(meaningText(s))}`,
     witnessBlock('Events only the **new** version matches (each checked with the reference evaluator):', s.onlyAfter, max),
     witnessBlock('Events only the **old** version matches (each checked with the reference evaluator):', s.onlyBefore, max),
-  ]
-    .filter((p) => p !== '')
-    .join('\n');
+  );
 }
 
 function targetsBlock(d: RuleDiff, level: Level): string {
   if (d.targets.length === 0) return '';
   const names = d.targets.map((t) => t.target).join(', ');
-  if (level !== 'full') return `**Target outputs changed**: ${mdText(names)}\n`;
-  const inner = d.targets.map((t) => details(`${htmlText(t.target)} (${htmlText(t.file)})`, fence('diff', t.diff))).join('\n');
+  if (level !== 'full') return `**Target outputs changed**: ${mdText(names)}`;
+  const inner = blocks(...d.targets.map((t) => details(`${htmlText(t.target)} (${htmlText(t.file)})`, fence('diff', t.diff))));
   return details(`Target outputs changed: ${htmlText(names)}`, inner);
 }
 
+function logicBlock(d: RuleDiff, level: Level): string {
+  if (d.logic.length === 0) return '';
+  const shown = d.logic.slice(0, SHORT_LOGIC_LINES[level]);
+  const more = d.logic.length - shown.length;
+  return blocks('**Logic**', `${shown.map(logicLine).join('\n')}${more > 0 ? `\n- … ${more} more changes left out` : ''}`);
+}
+
 function ruleBody(d: RuleDiff, level: Level): string {
-  const parts: string[] = [];
-  parts.push(`Rule ${code(d.id)}${d.file === undefined ? '' : ` in ${code(d.file)}${d.status === 'removed' ? ' (at the base)' : ''}`}.\n`);
-  if (d.status === 'added') parts.push('A new rule: everything it matches is new.\n');
-  if (d.status === 'removed') parts.push('Removed: nothing it matched is matched by it any more.\n');
-  if (d.logic.length > 0) {
-    const shown = level === 'full' ? d.logic : d.logic.slice(0, COMPACT_LOGIC_LINES);
-    const more = d.logic.length - shown.length;
-    parts.push(`**Logic**\n\n${shown.map(logicLine).join('\n')}${more > 0 ? `\n- … ${more} more changes left out` : ''}\n`);
-  }
-  if (d.semantics !== undefined && d.status === 'changed') parts.push(meaningBlock(d.semantics, level));
-  const meta = metadataBlock(d.metadata, level);
-  if (meta !== '') parts.push(meta);
-  const targets = targetsBlock(d, level);
-  if (targets !== '') parts.push(targets);
-  return parts.join('\n');
+  return blocks(
+    level === 'brief' ? '' : `Rule ${code(d.id)}${d.file === undefined ? '' : ` in ${code(d.file)}${d.status === 'removed' ? ' (at the base)' : ''}`}.`,
+    d.status === 'added' ? 'A new rule: everything it matches is new.' : '',
+    d.status === 'removed' ? 'Removed: nothing it matched is matched by it any more.' : '',
+    logicBlock(d, level),
+    d.semantics !== undefined && d.status === 'changed' ? meaningBlock(d.semantics, level) : '',
+    metadataBlock(d.metadata, level),
+    targetsBlock(d, level),
+  );
 }
 
 function ruleDetails(d: RuleDiff, level: Level): string {
@@ -149,33 +159,27 @@ export function renderMarkdown(report: DiffReport, options: MarkdownOptions = {}
 
   const levels: Level[] = shown.map(() => 'none');
   const text = shown.map(() => '');
-  // Pass 1: every rule a compact entry, in order, while they fit.
-  shown.forEach((d, i) => {
-    const t = `${ruleDetails(d, 'compact')}\n`;
-    if (used + bytes(t) <= budget) {
-      levels[i] = 'compact';
-      text[i] = t;
-      used += bytes(t);
-    }
-  });
-  // Pass 2: full entries, in order, where the extra room fits.
-  shown.forEach((d, i) => {
-    if (levels[i] !== 'compact') return;
-    const t = `${ruleDetails(d, 'full')}\n`;
-    const extra = bytes(t) - bytes(text[i] as string);
-    if (extra <= 0 || used + extra <= budget) {
-      levels[i] = 'full';
-      text[i] = t;
-      used += extra;
-    }
-  });
+  // Every rule its brief entry first, then each level up in name order while the room lasts:
+  // a large change keeps something about every rule rather than everything about the first few.
+  for (const level of LEVELS) {
+    shown.forEach((d, i) => {
+      if (level !== 'brief' && levels[i] === 'none') return;
+      const t = `${ruleDetails(d, level)}\n`;
+      const extra = bytes(t) - bytes(text[i] as string);
+      if (used + extra <= budget) {
+        levels[i] = level;
+        text[i] = t;
+        used += extra;
+      }
+    });
+  }
 
   const dropped = shown.filter((_, i) => levels[i] === 'none');
-  const shortened = shown.filter((_, i) => levels[i] === 'compact');
+  const shortened = shown.filter((_, i) => levels[i] === 'brief' || levels[i] === 'compact');
   const cut: string[] = [];
   if (rowsLeftOut > 0) cut.push(`${rowsLeftOut} summary table rows (the last ones by name)`);
   if (dropped.length > 0) cut.push(`the details of ${dropped.length} rules (${names(dropped)})`);
-  if (shortened.length > 0) cut.push(`the output diffs, metadata text diffs, extra witness events and logic changes past ${COMPACT_LOGIC_LINES} of ${shortened.length} rules (${names(shortened)})`);
+  if (shortened.length > 0) cut.push(`part of the details of ${shortened.length} rules (output diffs, text diffs, most witness events, long lists of logic changes: ${names(shortened)})`);
   const note = cut.length === 0 ? '' : `\n> **Cut to fit GitHub's comment limit (65,536 characters)**: left out ${cut.join('; ')}. Run \`siemc diff --format text\` (or \`--format json\`) for all of it.\n`;
 
   const out = `${top}\n${tableHead}${rows.join('')}\n${text.join('')}${note}`;
