@@ -8,7 +8,7 @@
 import type { SourceLocation } from '../dsl/problems.js';
 import { assertNever, isLeaf, type LeafNode, type Node } from '../ir/nodes.js';
 import { fieldsOf } from '../ir/fields.js';
-import { originOf } from '../ir/origins.js';
+import { inherit, originOf } from '../ir/origins.js';
 import { patternKey } from '../ir/pattern.js';
 import { leafTest, matchOperator, nodeText, patternText, quote, valueList } from './describe.js';
 
@@ -128,16 +128,24 @@ function diffNode(a: Node, b: Node, ctx: Context): void {
     push(ctx, { kind: 'negation', text: `no longer negated: ${nodeText(b)}` }, b, false);
     return;
   }
-  // A clause wrapped into a new group (`x` became `any(x, y)`), or unwrapped from one.
+  // A clause wrapped into a new group (`x` became `any(x, y)`), or unwrapped from one. Normalising
+  // a one-clause group hands the group's label to the clause; then the label did not change.
   if ((b.kind === 'and' || b.kind === 'or') && b.children.some((c) => meaningKey(c) === meaningKey(a))) {
+    if (a.label !== undefined && a.label === b.label) return diffChildren([unlabelled(a)], b.children, inside(ctx, b));
     push(ctx, { kind: 'group', text: `${nodeText(a, 80)} now sits in ${nodeText(b, 80)}` }, b, false);
     return diffChildren([a], b.children, inside(ctx, b));
   }
   if ((a.kind === 'and' || a.kind === 'or') && a.children.some((c) => meaningKey(c) === meaningKey(b))) {
+    if (b.label !== undefined && b.label === a.label) return diffChildren(a.children, [unlabelled(b)], inside(ctx, a));
     push(ctx, { kind: 'group', text: `${nodeText(b, 80)} no longer sits in ${nodeText(a, 80)}` }, b, false);
     return diffChildren(a.children, [b], inside(ctx, a));
   }
   push(ctx, { kind: 'replaced', text: `${nodeText(a)} replaced by ${nodeText(b)}` }, b, false);
+}
+
+function unlabelled(node: Node): Node {
+  const { label: _label, ...rest } = node;
+  return inherit(node, Object.freeze(rest) as Node);
 }
 
 function valuesChange(head: string, before: readonly string[], after: readonly string[], beforeKeys: readonly string[], afterKeys: readonly string[]): { added: string[]; removed: string[]; text: string } | undefined {
