@@ -1,5 +1,5 @@
 /** Diagnostics: stable codes, a severity, and where (rule, target, clause, source line). */
-import type { SourceLocation } from './dsl/problems.js';
+import type { SourceLocation } from './model/location.js';
 
 export type Severity = 'error' | 'warning';
 /** Which way an approximation moves the set of matched events. */
@@ -16,6 +16,8 @@ export interface Diagnostic {
   readonly location?: SourceLocation;
   /** A code frame of the source around `location`, when known. */
   readonly frame?: string;
+  /** Set when siemc.config.json accepts this approximation: the reason given there. Never an error. */
+  readonly accepted?: string;
 }
 
 export function formatDiagnostic(d: Diagnostic, cwd = process.cwd()): string {

@@ -1,7 +1,7 @@
 /** What a backend is: a name, the snapshot file it writes, a capability table, and a compile function over normalised IR. */
 import type { Diagnostic, Direction } from '../diagnostics.js';
 import type { Node } from '../ir/nodes.js';
-import type { Rule } from '../dsl/rule.js';
+import type { Rule } from '../model/rule.js';
 import type { CapabilityTable } from './capabilities.js';
 import type { ProjectConfig } from '../config.js';
 

@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { evaluate } from '../eval/evaluate.js';
 import type { Json } from '../eval/values.js';
 import { normalize } from '../ir/normalize.js';
-import { ecsFieldTypes } from '../dsl/ecs-fields.generated.js';
+import { ecsFieldTypes } from '../schema/ecs-fields.generated.js';
 import { oneString } from './args.js';
 import { loadOrReport, UserError, withRulesOption } from './common.js';
 

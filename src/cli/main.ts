@@ -14,6 +14,8 @@ import { checkCommand } from './check.js';
 import { diffCommand } from './diff.js';
 import { docsCommand } from './docs.js';
 import { evalCommand } from './eval.js';
+import { explainCommand } from './explain.js';
+import { importCommand } from './import.js';
 import { initCommand } from './init.js';
 import { packageCommand } from './package.js';
 import { smokeCommand } from './smoke.js';
@@ -43,11 +45,13 @@ async function main(): Promise<number> {
     .command(diffCommand((c) => (code = c)))
     .command(testCommand((c) => (code = c)))
     .command(evalCommand((c) => (code = c)))
+    .command(importCommand((c) => (code = c)))
     .command(smokeCommand((c) => (code = c)))
     .command(packageCommand((c) => (code = c)))
     .command(docsCommand((c) => (code = c)))
+    .command(explainCommand((c) => (code = c)))
     .middleware((argv) => strictBooleans(raw, argv))
-    .demandCommand(1, 'Name a command: init, build, check, diff, test, eval, smoke, package or docs (see --help).')
+    .demandCommand(1, 'Name a command: init, build, check, diff, test, eval, import, smoke, package, docs or explain (see --help).')
     .strict()
     .help()
     .alias('h', 'help')

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
-import type { Rule } from '../dsl/rule.js';
+import type { Rule } from '../model/rule.js';
 import { loadRules } from '../loader/load.js';
 import { extractCommit } from './git.js';
 

@@ -5,7 +5,7 @@
  * the semantic comparison, never from here. Children of `all`/`any` are paired by what they test
  * (label, field, operator), so reordering clauses or values reads as a reorder, not as a rewrite.
  */
-import type { SourceLocation } from '../dsl/problems.js';
+import type { SourceLocation } from '../model/location.js';
 import { assertNever, isLeaf, type LeafNode, type Node } from '../ir/nodes.js';
 import { fieldsOf } from '../ir/fields.js';
 import { inherit, originOf } from '../ir/origins.js';

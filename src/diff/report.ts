@@ -2,7 +2,7 @@
  * The whole diff as data (what `--format json` prints) and the phrases every format shares, so the
  * Markdown comment and the terminal text say the same thing in the same words.
  */
-import type { Json } from '../eval/values.js';
+import type { Json } from '../model/event.js';
 import type { RuleDiff, Semantics } from './rule-diff.js';
 
 export interface DiffReport {

@@ -7,9 +7,9 @@
 import type { Backend } from '../backends/backend.js';
 import { compileRules } from '../compile.js';
 import type { ProjectConfig } from '../config.js';
-import type { SourceLocation } from '../dsl/problems.js';
-import type { Rule } from '../dsl/rule.js';
-import type { Json } from '../eval/values.js';
+import type { SourceLocation } from '../model/location.js';
+import type { Rule } from '../model/rule.js';
+import type { Json } from '../model/event.js';
 import { normalize } from '../ir/normalize.js';
 import { lineDiff } from '../output/line-diff.js';
 import { compareQueries, type CompareOptions, type Inclusion, type Relation } from '../semantic/compare.js';

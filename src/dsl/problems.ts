@@ -3,11 +3,9 @@
  * them instead of throwing, so one run reports every problem of every rule, each at the line
  * of the rule source that caused it.
  */
-export interface SourceLocation {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-}
+import type { SourceLocation } from '../model/location.js';
+
+export type { SourceLocation } from '../model/location.js';
 
 export interface RuleProblem {
   readonly code: string;

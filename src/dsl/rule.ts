@@ -1,35 +1,14 @@
-/** Rule definitions: typed metadata, the query, and the test events that pin its meaning. */
+/** Rule definitions in the TypeScript DSL: typed metadata, the query, and the test events that pin its meaning. */
 import { readFileSync } from 'node:fs';
-import type { Node } from '../ir/nodes.js';
-import type { Json } from '../eval/values.js';
-import type { Condition } from './condition.js';
-import { callerLocation, type SourceLocation } from './problems.js';
+import { and } from '../ir/nodes.js';
+import type { Interval, DateMath, IsoDate, MitreTactic, Rule, RuleTest, Severity } from '../model/rule.js';
+import { isCondition, type Condition } from './condition.js';
+import { callerLocation, reportProblem } from './problems.js';
 
-export type Severity = 'low' | 'medium' | 'high' | 'critical';
-export type Interval = `${number}${'s' | 'm' | 'h' | 'd'}`;
-/** Date math for the look-back start, e.g. `now-9m`. */
-export type DateMath = `now-${number}${'s' | 'm' | 'h' | 'd'}`;
-/** A calendar date, `YYYY-MM-DD`. */
-export type IsoDate = `${number}-${number}-${number}`;
+export type { DateMath, Interval, IsoDate, MitreSubtechnique, MitreTactic, MitreTechnique, Rule, RuleTest, Severity } from '../model/rule.js';
+export { isRule } from '../model/rule.js';
 
-export interface MitreSubtechnique { readonly id: `T${number}.${number}`; readonly name: string }
-export interface MitreTechnique {
-  readonly id: `T${number}`;
-  readonly name: string;
-  readonly subtechniques?: readonly MitreSubtechnique[];
-}
-export interface MitreTactic {
-  readonly tactic: { readonly id: `TA${number}`; readonly name: string };
-  readonly techniques: readonly MitreTechnique[];
-}
-
-/** A test event and the verdict the rule must give it. */
-export interface RuleTest {
-  readonly name: string;
-  readonly expect: 'match' | 'no match';
-  readonly event: Json;
-}
-
+/** What a rule author writes. The DSL asks for Elastic's run-time metadata explicitly; other frontends may leave it out. */
 export interface RuleSpec {
   /** A UUID; it names the snapshot folder and the published rule. */
   readonly id: string;
@@ -57,25 +36,17 @@ export interface RuleSpec {
   readonly tests: readonly RuleTest[];
 }
 
-/** A loaded rule: its metadata, its IR and where it was defined. */
-export interface Rule extends Omit<RuleSpec, 'query'> {
-  readonly kind: 'siemc.rule';
-  readonly query: Node;
-  readonly location?: SourceLocation;
-}
-
 export function defineRule(spec: RuleSpec): Rule {
   const location = callerLocation();
+  // A plain-JavaScript rule may pass no query or something else; the metadata is checked after loading (src/loader/validate.ts).
+  if (!isCondition(spec.query)) reportProblem('SIEMC-R019', 'the rule\'s query must be a condition built with field(...), all(...), any(...) or not(...)', location);
   return Object.freeze({
     ...spec,
     kind: 'siemc.rule',
-    query: spec.query.node,
+    query: isCondition(spec.query) ? spec.query.node : and([]),
+    provenance: location === undefined ? { kind: 'dsl' as const } : { kind: 'dsl' as const, location },
     ...(location === undefined ? {} : { location }),
   });
-}
-
-export function isRule(value: unknown): value is Rule {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'siemc.rule';
 }
 
 /** Reads a Markdown file that sits next to the rule module (`markdown(import.meta.url, './guide.md')`). */

@@ -4,7 +4,7 @@
  */
 import { assertNever, isLeaf, type LeafNode, type Node } from '../ir/nodes.js';
 import { foldAsciiCase } from '../ir/regex.js';
-import { cidrContains } from './cidr.js';
+import { cidrContains } from '../ir/cidr.js';
 import { globMatches } from './glob.js';
 import { asBoolean, asKeyword, asNumber, fieldValues, type Json } from './values.js';
 

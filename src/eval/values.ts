@@ -3,7 +3,9 @@
  * name addresses nested objects or dotted keys alike (`{"a":{"b":1}}` and `{"a.b":1}`),
  * arrays at any level contribute each element, and `null` contributes nothing.
  */
-export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
+import type { Json } from '../model/event.js';
+
+export type { Json } from '../model/event.js';
 
 /** A leaf value as indexed: objects are not leaves. */
 export type Scalar = boolean | number | string;

@@ -3,7 +3,7 @@
  * so that two nodes with the same meaning stay structurally equal; passes that rebuild a node
  * carry its origin over with `inherit`.
  */
-import type { SourceLocation } from '../dsl/problems.js';
+import type { SourceLocation } from '../model/location.js';
 import type { Node } from './nodes.js';
 
 // On globalThis for the same reason as the rule-problem list (src/dsl/problems.ts): the CLI and

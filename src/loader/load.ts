@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { codeFrame, type Diagnostic } from '../diagnostics.js';
 import { drainProblems } from '../dsl/problems.js';
-import { isRule, type Rule } from '../dsl/rule.js';
+import { isRule, type Rule } from '../model/rule.js';
 import { typecheckRules } from './typecheck.js';
 import { validateRules } from './validate.js';
 

@@ -2,13 +2,15 @@
  * A Kibana detection rule (the saved-object JSON that Kibana's rule import and Elastic's
  * detection-rules use), built as an object and serialised, from a rule and its EQL.
  */
-import type { Rule } from '../dsl/rule.js';
+import { runtimeMetadata } from '../model/defaults.js';
+import type { Rule } from '../model/rule.js';
 import type { JsonValue } from '../util/stable-json.js';
 
 const attack = (kind: 'tactics' | 'techniques', id: string): string =>
   `https://attack.mitre.org/${kind}/${id.replace('.', '/')}/`;
 
 export function kibanaRule(rule: Rule, eql: string): { [key: string]: JsonValue } {
+  const run = runtimeMetadata(rule);
   return {
     rule_id: rule.id,
     name: rule.name,
@@ -18,12 +20,12 @@ export function kibanaRule(rule: Rule, eql: string): { [key: string]: JsonValue 
     type: 'eql',
     language: 'eql',
     query: eql.replace(/\n$/, ''),
-    index: [...rule.index],
+    index: [...run.index],
     severity: rule.severity,
-    risk_score: rule.riskScore,
-    interval: rule.schedule.interval,
-    from: rule.schedule.from,
-    max_signals: rule.maxSignals,
+    risk_score: run.riskScore,
+    interval: run.schedule.interval,
+    from: run.schedule.from,
+    max_signals: run.maxSignals,
     tags: [...rule.tags],
     references: [...rule.references],
     false_positives: [...rule.falsePositives],

@@ -4,7 +4,7 @@
  * evaluator itself, so the pieces cannot disagree with it.
  */
 import type { CidrNode, EqualsNode, RangeNode } from '../ir/nodes.js';
-import { parseCidr } from '../eval/cidr.js';
+import { parseCidr } from '../ir/cidr.js';
 
 export type NumericLeaf = RangeNode | (EqualsNode & { readonly value: number });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cidrContains } from '../../src/eval/cidr.js';
+import { cidrContains } from '../../src/ir/cidr.js';
 import { evaluate } from '../../src/eval/evaluate.js';
 import { globMatches } from '../../src/eval/glob.js';
 import { fieldValues } from '../../src/eval/values.js';

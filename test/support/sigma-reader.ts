@@ -12,7 +12,7 @@
  * since they describe the events rather than the Sigma language.
  */
 import { parse } from 'yaml';
-import { cidrContains } from '../../src/eval/cidr.js';
+import { cidrContains } from '../../src/ir/cidr.js';
 import { asBoolean, asKeyword, asNumber, fieldValues, type Json, type Scalar } from '../../src/eval/values.js';
 import { ANY_RUN, ONE_CHAR, literalPart, makePattern, type Pattern, type PatternPart } from '../../src/ir/pattern.js';
 

@@ -21,7 +21,7 @@
  * - Comments (three backticks) are replaced by a space before anything else, as Splunk does;
  *   any other backtick is an error (it would start a macro).
  */
-import { cidrContains, parseCidr } from '../../src/eval/cidr.js';
+import { cidrContains, parseCidr } from '../../src/ir/cidr.js';
 import { asKeyword, asNumber, fieldValues, type Json } from '../../src/eval/values.js';
 import { globMatchesWith } from '../../src/eval/glob.js';
 import { ANY_RUN, literalPart, makePattern } from '../../src/ir/pattern.js';

@@ -2,7 +2,7 @@
  * Rule metadata in Sigma's vocabulary: ATT&CK tags, the log source, the level, and the field
  * names of Sigma's taxonomy (used only when the project asks for them).
  */
-import type { MitreTactic, Rule } from '../../dsl/rule.js';
+import type { MitreTactic, Rule } from '../../model/rule.js';
 import { exactValue, isExact, type Pattern } from '../../ir/pattern.js';
 import type { Node } from '../../ir/nodes.js';
 

@@ -3,7 +3,7 @@
  * unquoting (AbstractBuilder.unquoteString), because the same text must mean here what it
  * means to Elasticsearch: an escape it rejects is an error here too, not a guess.
  */
-import { EQL_KEYWORDS } from '../../backends/eql/strings.js';
+import { EQL_KEYWORDS } from '../../languages/eql.js';
 import { EqlSyntaxError, positionFinder, type Position } from './errors.js';
 
 export type TokenKind =

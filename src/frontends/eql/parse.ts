@@ -8,7 +8,7 @@
  * EqlSyntaxError that names line and column.
  */
 import { assertNever, type FieldType, type Node } from '../../ir/nodes.js';
-import { ecsFieldTypes } from '../../dsl/ecs-fields.generated.js';
+import { ecsFieldTypes } from '../../schema/ecs-fields.generated.js';
 import { EqlSyntaxError, type Position } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
 import {

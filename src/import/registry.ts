@@ -1,0 +1,8 @@
+/** Every importer `siemc import` knows. Adding one is one module and one line here. */
+import type { Importer } from './importer.js';
+
+export const importers: readonly Importer[] = [];
+
+export function importerNamed(name: string): Importer | undefined {
+  return importers.find((i) => i.name === name);
+}

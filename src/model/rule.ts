@@ -1,0 +1,88 @@
+/**
+ * The loaded-rule model: what every frontend produces (the TypeScript DSL, and importers of Sigma,
+ * EQL and KQL rules) and what compile, backends and publishers read. It depends on the IR, never
+ * on an authoring layer. Target-specific metadata is optional; src/model/defaults.ts says what a
+ * missing value means.
+ */
+import type { Node } from '../ir/nodes.js';
+import type { Json } from './event.js';
+import type { SourceLocation } from './location.js';
+
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export type Interval = `${number}${'s' | 'm' | 'h' | 'd'}`;
+/** Date math for the look-back start, e.g. `now-9m`. */
+export type DateMath = `now-${number}${'s' | 'm' | 'h' | 'd'}`;
+/** A calendar date, `YYYY-MM-DD`. */
+export type IsoDate = `${number}-${number}-${number}`;
+
+export interface MitreSubtechnique { readonly id: `T${number}.${number}`; readonly name: string }
+export interface MitreTechnique {
+  readonly id: `T${number}`;
+  readonly name: string;
+  readonly subtechniques?: readonly MitreSubtechnique[];
+}
+export interface MitreTactic {
+  readonly tactic: { readonly id: `TA${number}`; readonly name: string };
+  readonly techniques: readonly MitreTechnique[];
+}
+
+/** A test event and the verdict the rule must give it. */
+export interface RuleTest {
+  readonly name: string;
+  readonly expect: 'match' | 'no match';
+  readonly event: Json;
+}
+
+export interface Schedule {
+  readonly interval: Interval;
+  readonly from: DateMath;
+}
+
+/** Where a rule came from: its source language, and where in its source it was defined. */
+export interface Provenance {
+  readonly kind: 'dsl' | 'sigma' | 'eql' | 'kql' | 'elastic';
+  readonly location?: SourceLocation;
+}
+
+/** What describes a rule, apart from its query and tests. */
+export interface RuleMetadata {
+  /** A UUID; it names the output folder and the published rule. */
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly author: readonly string[];
+  readonly license: string;
+  readonly severity: Severity;
+  /** 0 to 100; default from the severity (src/model/defaults.ts). */
+  readonly riskScore?: number;
+  /** How often the rule runs and how far back it looks; default every 5 minutes over the last 6. */
+  readonly schedule?: Schedule;
+  /** Most alerts per run; default 100. */
+  readonly maxSignals?: number;
+  /** Elasticsearch index patterns the rule searches; default `logs-*`. */
+  readonly index?: readonly string[];
+  readonly tags: readonly string[];
+  readonly mitre: readonly MitreTactic[];
+  readonly references: readonly string[];
+  readonly falsePositives: readonly string[];
+  /** Investigation guide, Markdown. */
+  readonly note?: string;
+  readonly version: number;
+  /** When the rule was first written, and last changed in meaning (Sigma `date` / `modified`). */
+  readonly created?: IsoDate;
+  readonly updated?: IsoDate;
+}
+
+/** A loaded rule: its metadata, its IR, its test events, and where it came from. */
+export interface Rule extends RuleMetadata {
+  readonly kind: 'siemc.rule';
+  readonly query: Node;
+  readonly tests: readonly RuleTest[];
+  readonly provenance?: Provenance;
+  /** Where the rule was defined (the same as provenance.location). */
+  readonly location?: SourceLocation;
+}
+
+export function isRule(value: unknown): value is Rule {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'siemc.rule';
+}
