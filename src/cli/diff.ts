@@ -3,18 +3,16 @@ import { backends } from '../backends/registry.js';
 import { loadConfig } from '../config.js';
 import { renderMarkdown } from '../diff/render-markdown.js';
 import { renderText } from '../diff/render-text.js';
-import { mayBeBroader, mayBeNarrower, type RuleDiff } from '../diff/rule-diff.js';
+import { failsOn, type FailOn } from '../diff/rule-diff.js';
 import { diffWorkingTree } from '../diff/run.js';
 import { checkRulesFolder, oneString } from './args.js';
 import { printDiagnostics, withRulesOption } from './common.js';
 
 type Format = 'markdown' | 'text' | 'json';
-type FailOn = 'broader' | 'narrower' | 'any';
-
-const FAILS: Readonly<Record<FailOn, { test: (d: RuleDiff) => boolean; what: string }>> = {
-  broader: { test: mayBeBroader, what: 'may match events they did not match at the base (added, broader, or not proved otherwise)' },
-  narrower: { test: mayBeNarrower, what: 'may no longer match events they matched at the base (removed, narrower, or not proved otherwise)' },
-  any: { test: (d) => d.status !== 'unchanged', what: 'changed, were added or were removed' },
+const FAILS: Readonly<Record<FailOn, string>> = {
+  broader: 'may match events they did not match at the base (added, broader, or not proved otherwise)',
+  narrower: 'may no longer match events they matched at the base (removed, narrower, or not proved otherwise)',
+  any: 'changed, were added or were removed',
 };
 
 /** Compares the rules at a git commit with the working tree: what each change does to detection. */
@@ -45,10 +43,11 @@ export function diffCommand(setExit: (code: number) => void): CommandModule {
       if (args.format === 'json') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else process.stdout.write(args.format === 'markdown' ? renderMarkdown(report) : renderText(report));
       if (args.failOn === undefined) return setExit(0);
-      const failing = report.rules.filter(FAILS[args.failOn].test);
+      const mode = args.failOn;
+      const failing = report.rules.filter((d) => failsOn(d, mode));
       if (failing.length === 0) return setExit(0);
       const names = failing.map((d) => d.name).slice(0, 10).join(', ');
-      console.error(`siemc: --fail-on ${args.failOn}: ${failing.length} rule${failing.length === 1 ? '' : 's'} ${FAILS[args.failOn].what}: ${names}${failing.length > 10 ? ', ...' : ''}.`);
+      console.error(`siemc: --fail-on ${args.failOn}: ${failing.length} rule${failing.length === 1 ? '' : 's'} ${FAILS[mode]}: ${names}${failing.length > 10 ? ', ...' : ''}.`);
       setExit(1);
     },
   };

@@ -15,8 +15,8 @@ export interface MetadataChange {
   readonly diff?: string;
 }
 
-/** Not metadata: the query has its own comparison; kind and location are bookkeeping. */
-const SKIPPED = new Set(['query', 'kind', 'location']);
+/** Not metadata: the query has its own comparison; kind and where the rule sits in its source are bookkeeping. */
+const SKIPPED = new Set(['query', 'kind', 'location', 'provenance.location']);
 /** Properties shown first, in this order; any other follows alphabetically. */
 const ORDER = ['name', 'severity', 'riskScore', 'schedule', 'maxSignals', 'index', 'tags', 'mitre', 'description', 'note', 'version'];
 const LONG_TEXT = 100;
@@ -64,7 +64,7 @@ function listChange(field: string, before: readonly string[], after: readonly st
 const isStringList = (v: Value): v is readonly string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
 function change(field: string, before: Value, after: Value, out: MetadataChange[]): void {
-  if (JSON.stringify(before) === JSON.stringify(after)) return;
+  if (SKIPPED.has(field) || JSON.stringify(before) === JSON.stringify(after)) return;
   if (field === 'mitre') {
     const c = listChange(field, mitreEntries(before), mitreEntries(after));
     if (c !== undefined) out.push(c);

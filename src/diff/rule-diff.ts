@@ -167,3 +167,10 @@ export function mayBeNarrower(d: RuleDiff): boolean {
   if (d.status === 'removed') return true;
   return d.semantics !== undefined && d.status === 'changed' && d.semantics.beforeInAfter !== 'yes';
 }
+
+export type FailOn = 'broader' | 'narrower' | 'any';
+
+/** Whether `--fail-on mode` fails on this rule. */
+export function failsOn(d: RuleDiff, mode: FailOn): boolean {
+  return mode === 'broader' ? mayBeBroader(d) : mode === 'narrower' ? mayBeNarrower(d) : d.status !== 'unchanged';
+}

