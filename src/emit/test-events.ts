@@ -16,7 +16,7 @@ import { and, describeNode, isLeaf, or, type Node } from '../ir/nodes.js';
 import { normalize } from '../ir/normalize.js';
 import type { Json } from '../model/event.js';
 import type { RuleTest } from '../model/rule.js';
-import { compareQueries } from '../semantic/compare.js';
+import { firstWitnesses } from '../semantic/compare.js';
 
 const NOTHING: Node = or([]);
 const EVERYTHING: Node = and([]);
@@ -26,10 +26,6 @@ export interface TestGenerationOptions {
   readonly maxNearMisses?: number;
   /** Search steps per comparison (default 50,000), which bounds the time a huge rule takes. */
   readonly maxSearchSteps?: number;
-}
-
-function witness(before: Node, after: Node, maxSearchSteps: number): Json | undefined {
-  return compareQueries(before, after, { maxWitnesses: 1, maxSearchSteps, randomEvents: 500 }).onlyBefore[0];
 }
 
 /** A short name for a clause: its label, else what it tests (`match process.name`). */
@@ -58,16 +54,19 @@ export function generateTests(query: Node, options: TestGenerationOptions = {}):
     tests.push({ name: unique, expect, event });
     return true;
   };
-  keep('generated: matches', 'match', witness(normal, NOTHING, steps));
-  let nearMisses = 0;
-  if (normal.kind === 'and') {
-    const max = options.maxNearMisses ?? 6;
-    for (const [i, clause] of normal.children.entries()) {
-      if (nearMisses >= max) break;
-      const others = and(normal.children.filter((_, j) => j !== i));
-      if (keep(`generated: no match, only ${clauseName(clause)} fails`, 'no match', witness(others, normal, steps))) nearMisses++;
-    }
-  }
-  if (nearMisses === 0) keep('generated: no match', 'no match', witness(EVERYTHING, normal, steps));
+  // All the questions at once: they share leaves, so one cell model answers them.
+  const clauses = normal.kind === 'and' ? normal.children.slice(0, options.maxNearMisses ?? 6) : [];
+  const pairs: [Node, Node][] = [
+    [normal, NOTHING],
+    [EVERYTHING, normal],
+    ...clauses.map((_, i): [Node, Node] => [and((normal as { children: readonly Node[] }).children.filter((_, j) => j !== i)), normal]),
+  ];
+  const [matching, missing, ...nearMisses] = firstWitnesses(pairs, { maxSearchSteps: steps * pairs.length, randomEvents: 500 });
+  keep('generated: matches', 'match', matching);
+  let kept = 0;
+  clauses.forEach((clause, i) => {
+    if (keep(`generated: no match, only ${clauseName(clause)} fails`, 'no match', nearMisses[i])) kept++;
+  });
+  if (kept === 0) keep('generated: no match', 'no match', missing);
   return tests;
 }

@@ -7,7 +7,7 @@
  * ones (src/emit/test-events.ts). Loading the output gives back the same normalised IR and the
  * same metadata (test/emit).
  *
- * Diagnostics (codes documented in docs/emit.md):
+ * Diagnostics (documented in docs/emit.md):
  * - SIEMC-E001 (error): the query has no DSL spelling with the same IR; the rule is not emitted.
  * - SIEMC-E002 (warning): no event matches the query, so only non-matching tests were generated.
  * - SIEMC-E003 (warning): every event matches the query, so no non-matching test was generated.
