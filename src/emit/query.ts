@@ -11,6 +11,7 @@ import { assertNever, familyOf, isLeaf, type Field, type FieldFamily, type LeafN
 import { exactValue, hasLiteralGlobChars, isExact, renderPattern, type Pattern } from '../ir/pattern.js';
 import { portableRegexProblem } from '../ir/regex.js';
 import { parseCidr } from '../ir/cidr.js';
+import { FIELD_NAME } from '../dsl/text-checks.js';
 import { array, call, flat, method, str, text, type Doc } from './layout.js';
 import { numberLiteral } from './literals.js';
 
@@ -37,8 +38,26 @@ function requireFamily(field: Field, families: readonly FieldFamily[], what: str
   return families.includes(family) ? undefined : `${what} on ${field.name}, a ${field.type} field, has no DSL builder`;
 }
 
+function isEcsField(f: Field): boolean {
+  return (ecsFieldTypes as Readonly<Record<string, string>>)[f.name] === f.type;
+}
+
+/** Text the DSL refuses (SIEMC-R017): a NUL, or a lone surrogate, which no UTF-8 file can hold. */
+function badText(what: string, text: string): string | undefined {
+  if (text.includes('\u0000')) return `${what} holds a NUL character, which the DSL refuses (SIEMC-R017)`;
+  if (/\p{Surrogate}/u.test(text)) return `${what} holds a lone surrogate, which the DSL refuses (SIEMC-R017)`;
+  return undefined;
+}
+
 /** Why a query cannot be written in the DSL with the same IR, or undefined when it can. */
 export function whyInexpressible(node: Node): string | undefined {
+  if (node.label !== undefined) {
+    const why = badText(`the label ${JSON.stringify(node.label)}`, node.label);
+    if (why !== undefined) return why;
+  }
+  if (isLeaf(node) && !isEcsField(node.field) && !FIELD_NAME.test(node.field.name)) {
+    return `the field name ${JSON.stringify(node.field.name)} is outside the grammar customField() accepts (SIEMC-R018)`;
+  }
   if (!isLeaf(node)) {
     switch (node.kind) {
       case 'and':
@@ -56,10 +75,19 @@ export function whyInexpressible(node: Node): string | undefined {
     }
   }
   switch (node.kind) {
-    case 'match':
+    case 'match': {
       if (node.patterns.length === 0) return `a match on ${node.field.name} with no patterns`;
+      for (const p of node.patterns) {
+        for (const part of p) {
+          const why = part.kind === 'literal' ? badText(`a value for ${node.field.name}`, part.text) : undefined;
+          if (why !== undefined) return why;
+        }
+      }
       return requireFamily(node.field, ['string'], 'a string match');
+    }
     case 'regex': {
+      const bad = badText(`the regular expression for ${node.field.name}`, node.regex);
+      if (bad !== undefined) return bad;
       const problem = portableRegexProblem(node.regex);
       if (problem !== undefined) return `the regular expression on ${node.field.name} is outside the portable subset: ${problem}`;
       return requireFamily(node.field, ['string'], 'a regular expression');
@@ -103,8 +131,7 @@ function rangeBounds(node: Extract<LeafNode, { kind: 'range' }>): Bound[] {
 
 /** `field('x')` when the IR's type is ECS's, else `customField('x', 'type')`. */
 export function fieldExpression(f: Field, uses: Set<DslName>): Doc {
-  const ecs = (ecsFieldTypes as Readonly<Record<string, string>>)[f.name];
-  if (ecs === f.type) {
+  if (isEcsField(f)) {
     uses.add('field');
     return call('field', str(f.name));
   }

@@ -11,11 +11,13 @@
  * - SIEMC-E001 (error): the query has no DSL spelling with the same IR; the rule is not emitted.
  * - SIEMC-E002 (warning): no event matches the query, so only non-matching tests were generated.
  * - SIEMC-E003 (warning): every event matches the query, so no non-matching test was generated.
+ * - SIEMC-E004 (error): the rule's metadata or tests would not pass the loader's checks; not emitted.
  */
 import type { Diagnostic } from '../diagnostics.js';
 import type { Json } from '../model/event.js';
 import type { MitreTactic, Rule, RuleTest } from '../model/rule.js';
 import { runtimeMetadata } from '../model/defaults.js';
+import { validateRules } from '../loader/validate.js';
 import type { Field } from '../ir/nodes.js';
 import { array, call, flat, object, render, str, text, type Doc, type Property } from './layout.js';
 import { NameScope, camelName, commentText, kebabName, numberLiteral, propertyKey, stringLiteral } from './literals.js';
@@ -62,21 +64,13 @@ interface SharedList {
 export function emitRules(rules: readonly Rule[], options: EmitOptions = {}): EmitResult {
   const threshold = options.listThreshold ?? 5;
   const diagnostics: Diagnostic[] = [];
-  const emittable = rules.filter((rule) => {
+  const ready: { rule: Rule; tests: readonly RuleTest[] }[] = [];
+  for (const rule of rules) {
     const why = whyInexpressible(rule.query);
-    if (why === undefined) return true;
-    diagnostics.push({ code: 'SIEMC-E001', severity: 'error', message: `not emitted: ${why}`, rule: rule.id, ...locationOf(rule) });
-    return false;
-  });
-
-  const shared = sharedLists(emittable, threshold);
-  const taken = new Set([...shared.values()].map((s) => s.path.toLowerCase()));
-  const paths = modulePaths(emittable, options.root, taken);
-  const files = new Map<string, string>();
-  for (const s of new Set(shared.values())) files.set(s.path, listModule(s));
-
-  emittable.forEach((rule, i) => {
-    const path = paths[i] as string;
+    if (why !== undefined) {
+      diagnostics.push({ code: 'SIEMC-E001', severity: 'error', message: `not emitted: ${why}`, rule: rule.id, ...locationOf(rule) });
+      continue;
+    }
     let tests = rule.tests;
     if (tests.length === 0) {
       tests = generateTests(rule.query, options.tests);
@@ -85,6 +79,25 @@ export function emitRules(rules: readonly Rule[], options: EmitOptions = {}): Em
       if (!tests.some((t) => t.expect === 'no match'))
         diagnostics.push({ code: 'SIEMC-E003', severity: 'warning', message: 'every event matches the query: no non-matching test event was generated', rule: rule.id, ...locationOf(rule) });
     }
+    // What the loader will check, checked now: a file that cannot load is never written.
+    const { location: _location, provenance: _provenance, ...plain } = rule;
+    const problems = validateRules([{ ...plain, ...runtimeMetadata(rule), tests }]).filter((d) => d.severity === 'error');
+    if (problems.length > 0) {
+      const what = problems.map((d) => `${d.code} ${d.message}`).join('; ');
+      diagnostics.push({ code: 'SIEMC-E004', severity: 'error', message: `not emitted: the rule would not load: ${what}`, rule: rule.id, ...locationOf(rule) });
+      continue;
+    }
+    ready.push({ rule, tests });
+  }
+
+  const emitted = ready.map((r) => r.rule);
+  const shared = sharedLists(emitted, threshold);
+  const taken = new Set([...shared.values()].map((s) => s.path.toLowerCase()));
+  const paths = modulePaths(emitted, options.root, taken);
+  const files = new Map<string, string>();
+  for (const s of new Set(shared.values())) files.set(s.path, listModule(s));
+  ready.forEach(({ rule, tests }, i) => {
+    const path = paths[i] as string;
     const { source, note } = ruleModule(rule, tests, path, shared, options.root);
     files.set(path, source);
     if (note !== undefined) files.set(note.path, note.text);

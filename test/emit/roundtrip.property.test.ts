@@ -9,21 +9,25 @@ import { describe, expect, it } from 'vitest';
 import { and, cidr, equals, exists, match, not, or, range, regex, type Field, type Node } from '../../src/ir/nodes.js';
 import { emitRules } from '../../src/emit/typescript.js';
 import { adversarialPattern, adversarialString } from '../support/arbitraries.js';
+import { literalPart, makePattern } from '../../src/ir/pattern.js';
 import { expectSameRules, importedRule, loadBack, writeFiles } from './support.js';
 
 const f = (name: string, type: Field['type']): Field => ({ name, type });
-const stringFields = [f('process.name', 'keyword'), f('process.command_line', 'wildcard'), f('dns.question.name', 'keyword'), f('custom.tag value', 'keyword')];
+const stringFields = [f('process.name', 'keyword'), f('process.command_line', 'wildcard'), f('dns.question.name', 'keyword'), f('custom.tag_value', 'keyword')];
 const numberField = f('process.pid', 'long');
 const booleanField = f('process.code_signature.trusted', 'boolean');
 const ipField = f('source.ip', 'ip');
 const REGEXES = ['[a-z]+', 'a.c', '(x|y){2,3}', 'C:\\\\Windows\\\\.*', '[^"]*\\.exe'];
 const CIDRS = ['10.0.0.0/8', '192.168.1.1', '::1/128', '2001:db8::/32'];
 
-const label = fc.option(adversarialString, { nil: undefined, freq: 3 });
+// The DSL refuses NUL (SIEMC-R017; test/emit/typescript.test.ts checks the emitter says so), so it is left out here.
+const noNul = (s: string): string => s.replace(/\u0000/g, '0');
+const label = fc.option(adversarialString.map(noNul), { nil: undefined, freq: 3 });
+const patternArb = adversarialPattern.map((p) => makePattern(p.map((part) => (part.kind === 'literal' ? literalPart(noNul(part.text)) : part))));
 const bound = fc.integer({ min: -1000, max: 1000 }).map((n) => n / 4);
 
 const leaf: fc.Arbitrary<Node> = fc.oneof(
-  fc.record({ field: fc.constantFrom(...stringFields), patterns: fc.array(adversarialPattern, { minLength: 1, maxLength: 4 }), ci: fc.boolean(), label })
+  fc.record({ field: fc.constantFrom(...stringFields), patterns: fc.array(patternArb, { minLength: 1, maxLength: 4 }), ci: fc.boolean(), label })
     .map((r) => match(r.field, r.patterns, r.ci, r.label)),
   fc.record({ field: fc.constantFrom(...stringFields, numberField, booleanField, ipField), label }).map((r) => exists(r.field, r.label)),
   fc.record({ value: fc.oneof(fc.boolean()), label }).map((r) => equals(booleanField, r.value, r.label)),

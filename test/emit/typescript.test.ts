@@ -23,7 +23,7 @@ const pid = f('process.pid', 'long');
 const trusted = f('process.code_signature.trusted', 'boolean');
 const sourceIp = f('source.ip', 'ip');
 
-const NASTY = `it's "quoted" \\ back\\slash \${template} \`tick\` \n newline \r\t é 😀 \u2028 \u0000 */ end`;
+const NASTY = `it's "quoted" \\ back\\slash \${template} \`tick\` \n newline \r\t é 😀 \u2028 \u00a0 */ end`;
 const sharedTools = ['psexec.exe', 'paexec.exe', 'remcom.exe', 'csexec.exe', 'winexesvc.exe', NASTY];
 
 const rules: Rule[] = [
@@ -36,8 +36,8 @@ const rules: Rule[] = [
     author: ['O\'Brien', 'back\\slash'],
     tags: ['Tactic: Lateral Movement', '${x}'],
     references: ['https://example.com/a?b=c&d=${e}'],
-    falsePositives: ['\ud800 a lone surrogate'],
-    note: 'one line with a lone surrogate \udfff',
+    falsePositives: ['a no-break\u00a0space'],
+    note: 'one line with an emoji 😀 and U+2029 \u2029',
   }),
   importedRule(2, or([
     and([match(processName, sharedTools.map(exactPattern), false), exists(commandLine)], 'Remote exec tool'),
@@ -75,7 +75,7 @@ const rules: Rule[] = [
   importedRule(4, and([
     match(f('winlog.event_data.CommandLine', 'keyword'), [globPattern('*mimikatz*'), makePattern([literalPart('a*'), ONE_CHAR])], true),
     match(f('process.pid', 'keyword'), [exactPattern('42'), exactPattern('*'), exactPattern('')], false),
-    exists(f('weird field-name.$x', 'long')),
+    exists(f('weird_field-name.@x', 'long')),
     range(f('custom.score', 'float'), { gte: 0.5 }),
     match(processName, ['a', 'b', 'c', 'd'].map(exactPattern), false),
   ])),
@@ -193,6 +193,20 @@ describe('emitTypeScript', () => {
   });
 });
 
+describe('rules the loader would reject', () => {
+  it.each([
+    ['SIEMC-R045', { description: 'a zero\u200bwidth space' }],
+    ['SIEMC-R045', { tags: ['lone \udc00 surrogate'] }],
+    ['SIEMC-R021', { mitre: [{ tactic: { id: 'TA0002', name: 'Execution' }, techniques: [{ id: 'T12' as 'T1', name: 'x' }] }] }],
+  ] as const)('are reported as SIEMC-E004 (%s) and left out', (code, extra) => {
+    const result = emitRules([importedRule(1, exists(processName), extra as Partial<Rule>), importedRule(2, exists(processName))]);
+    expect(result.diagnostics).toHaveLength(1);
+    expect(result.diagnostics[0]).toMatchObject({ code: 'SIEMC-E004', severity: 'error' });
+    expect(result.diagnostics[0]?.message).toContain(code);
+    expect([...result.files.keys()]).toEqual(['windows/rule-2.ts']);
+  });
+});
+
 describe('IR without a DSL spelling', () => {
   const cases: [string, Node][] = [
     ['a string match on source.ip, a ip field', match(sourceIp, [exactPattern('10.0.0.1')], false)],
@@ -203,6 +217,9 @@ describe('IR without a DSL spelling', () => {
     ['not a CIDR network', cidr(sourceIp, ['10.0.0.0/33'])],
     ['outside the portable subset', regex(processName, '^a$', false)],
     ['a numeric comparison on process.name', equals(processName, 1)],
+    ['holds a NUL character', match(processName, [exactPattern('a\u0000b')], false)],
+    ['holds a lone surrogate', exists(processName, 'label \ud800')],
+    ['outside the grammar customField() accepts', exists(f('custom field', 'keyword'))],
   ];
   it.each(cases)('is reported (%s) and the rule left out', (why, query) => {
     const ok = importedRule(1, exists(processName));
