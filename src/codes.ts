@@ -11,6 +11,7 @@ export interface CodeInfo {
 
 export const CODES = {
   'SIEMC-L001': { title: 'a rule module failed to load', explain: 'The module threw while it ran, or an import could not be resolved. The message names the file; fix the module so that it runs.' },
+  'SIEMC-L002': { title: 'a rule is built but not exported', explain: 'siemc finds rules through their modules\' exports: a defineRule(...) value that is not exported would be silently dropped. Export it (export const myRule = defineRule(...)).' },
   'SIEMC-R001': { title: 'rule id is not a UUID', explain: 'A rule id names its output folder and its published rule, so it must be a lower-case UUID. Generate one with `node -e "console.log(crypto.randomUUID())"`.' },
   'SIEMC-R002': { title: 'duplicate rule id', explain: 'Two rules share an id; each rule needs its own. The message names where the first one is defined.' },
   'SIEMC-R003': { title: 'rule name is empty', explain: 'Give the rule a name; SIEMs show it in alerts.' },
