@@ -43,7 +43,7 @@ export function writeFiles(files: ReadonlyMap<string, string>): string {
 
 /** Type-checks and loads the folder; fails the test with every diagnostic when it does not load. */
 export async function loadBack(dir: string): Promise<{ rules: readonly Rule[]; diagnostics: readonly Diagnostic[] }> {
-  const result = await loadRules(dir);
+  const result = await loadRules(dir, { cache: false });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   expect(errors.map((d) => `${d.code} ${d.location?.file ?? ''}:${d.location?.line ?? ''} ${d.message}`)).toEqual([]);
   return result;
