@@ -2,7 +2,7 @@
  * Every diagnostic code siemc reports, with what it means and what to do. `siemc explain CODE`
  * prints an entry; a test keeps this table and the codes used in src/ identical, so a code is
  * never reported without an explanation. Letters: R rule (authoring), L loading, TS TypeScript,
- * A approximation (A0 Query DSL, A05 EQL, A1 KQL, A2 SPL, A3 Sigma), I import, P publishing.
+ * A approximation (A0 Query DSL, A05 EQL, A1 KQL, A2 SPL, A3 Sigma), I import, E emitting TypeScript, P publishing.
  */
 export interface CodeInfo {
   readonly title: string;
@@ -11,6 +11,7 @@ export interface CodeInfo {
 
 export const CODES = {
   'SIEMC-L001': { title: 'a rule module failed to load', explain: 'The module threw while it ran, or an import could not be resolved. The message names the file; fix the module so that it runs.' },
+  'SIEMC-L002': { title: 'a rule is built but not exported', explain: 'siemc finds rules through their modules\' exports: a defineRule(...) value that is not exported would be silently dropped. Export it (export const myRule = defineRule(...)).' },
   'SIEMC-R001': { title: 'rule id is not a UUID', explain: 'A rule id names its output folder and its published rule, so it must be a lower-case UUID. Generate one with `node -e "console.log(crypto.randomUUID())"`.' },
   'SIEMC-R002': { title: 'duplicate rule id', explain: 'Two rules share an id; each rule needs its own. The message names where the first one is defined.' },
   'SIEMC-R003': { title: 'rule name is empty', explain: 'Give the rule a name; SIEMs show it in alerts.' },
@@ -72,6 +73,10 @@ export const CODES = {
   'SIEMC-A307': { title: 'Sigma: IPv4 networks and IPv4-mapped IPv6 addresses', explain: 'As SIEMC-A204, for Sigma backends.' },
   'SIEMC-A308': { title: 'Sigma: a two-sided range is two conditions', explain: 'As SIEMC-A052: on a multi-valued field each bound may hold for a different value.' },
   'SIEMC-A309': { title: 'Sigma: CIDR on a field that is not ip', explain: 'On a field that is not ip, the network is compared as text.' },
+  'SIEMC-E001': { title: 'no DSL spelling for an imported query', explain: 'The rule is not written as TypeScript: its query has IR the DSL cannot build with the same meaning (a string match on an ip field, a range with both an exclusive and another bound, a constant true or false, a NUL or lone surrogate, a field name customField() refuses ...). docs/emit.md lists them. The rule still compiles from its source format.' },
+  'SIEMC-E002': { title: 'an imported query matches no event', explain: 'No event can satisfy the query, so only non-matching test events were generated. The rule never alerts: check the source rule.' },
+  'SIEMC-E003': { title: 'an imported query matches every event', explain: 'Every event satisfies the query, so no non-matching test event was generated. The rule alerts on everything: check the source rule.' },
+  'SIEMC-E004': { title: 'an imported rule would not load', explain: "The rule is not written as TypeScript because the loader would reject it (the message names the rule check, such as hidden characters in metadata, SIEMC-R045). Fix the source rule's metadata." },
   'SIEMC-I001': { title: 'an importer failed on a file', explain: 'A bug in siemc: the importer threw instead of reporting a diagnostic. Please report it with the file.' },
   'SIEMC-I002': { title: 'duplicate rule id in an import', explain: 'Two imported files carry the same rule id; the first is kept.' },
   'SIEMC-I003': { title: 'compiling an imported rule failed', explain: 'A bug in siemc: a backend threw on the rule. Please report it with the rule.' },
