@@ -26,7 +26,7 @@ export interface LoadedBase {
 /**
  * The rules of `rulesRel` (relative to `root`) at `commit`. The type check is skipped: the base was
  * committed (and checked when it was), and a newer siemc's types must not stop the comparison;
- * loading still runs and validates every rule.
+ * loading still runs and validates every rule. Nothing is cached for it (the tree is temporary).
  */
 export async function loadRulesAtCommit(root: string, commit: string, rulesRel: string): Promise<LoadedBase> {
   const cache = join(root, CACHE_DIR);
@@ -45,7 +45,8 @@ export async function loadRulesAtCommit(root: string, commit: string, rulesRel: 
     extractCommit(root, commit, tree, join(temp, 'index'));
     const dir = join(tree, rulesRel);
     if (!existsSync(dir) || !statSync(dir).isDirectory()) return { rules: [], diagnostics: [], folderExisted: false, tree };
-    const { rules, diagnostics } = await loadRules(dir, { typecheck: false });
+    // No cache: the tree is gone afterwards, and a cache keyed by its path would only pile up.
+    const { rules, diagnostics } = await loadRules(dir, { typecheck: false, cache: false });
     return { rules, diagnostics, folderExisted: true, tree };
   } finally {
     process.off('SIGINT', onSignal);

@@ -23,6 +23,8 @@ export interface DiffOptions {
   readonly config: ProjectConfig;
   /** Type-check the working tree's rules (default true; the base is never type-checked). */
   readonly typecheck?: boolean;
+  /** Use the project's .siemc/cache for the working tree's rules (default true). */
+  readonly cache?: boolean;
   readonly compare?: CompareOptions;
 }
 
@@ -43,7 +45,7 @@ export async function diffWorkingTree(options: DiffOptions): Promise<DiffOutcome
   const rulesRel = posix(relative(root, realpathSync(options.rulesDir)));
   const base = resolveBase(root, options.base);
 
-  const now = await loadRules(options.rulesDir, { typecheck: options.typecheck !== false });
+  const now = await loadRules(options.rulesDir, { typecheck: options.typecheck !== false, cache: options.cache !== false });
   if (now.diagnostics.some((d) => d.severity === 'error')) return { kind: 'errors', diagnostics: now.diagnostics };
 
   const then = await loadRulesAtCommit(root, base.commit, rulesRel);

@@ -70,9 +70,9 @@ export function dropTests(text: string, names: readonly string[]): string {
   return text.replace(/^ {2}tests,$/m, `  tests: tests.filter((t) => !${JSON.stringify(names)}.includes(t.name)),`);
 }
 
-/** The diff of the working tree against `main`, in process (no type check: the copied rules are known to type-check). */
+/** The diff of the working tree against `main`, in process (no type check: the copied rules are known to type-check; no cache left behind). */
 export async function diffOf(repo: TestRepo, base?: string): Promise<DiffReport> {
-  const outcome = await diffWorkingTree({ rulesDir: repo.rules, ...(base === undefined ? {} : { base }), backends, config: {}, typecheck: false });
+  const outcome = await diffWorkingTree({ rulesDir: repo.rules, ...(base === undefined ? {} : { base }), backends, config: {}, typecheck: false, cache: false });
   if (outcome.kind === 'errors') throw new Error(outcome.diagnostics.map((d) => `${d.code} ${d.message}`).join('\n'));
   return outcome.report;
 }
