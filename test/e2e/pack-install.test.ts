@@ -65,4 +65,19 @@ describe('the packed siemc in a fresh repository', () => {
       writeFileSync(bad, text);
     }
   });
+
+  it('siemc diff there: a domain added to the shared list is reported broader', () => {
+    for (const args of [['init', '-q'], ['add', '-A'], ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'rules']]) expect(run('git', args, team).status).toBe(0);
+    const list = join(team, 'rules/lists/abused-web-services.ts');
+    const text = readFileSync(list, 'utf8');
+    writeFileSync(list, text.replace("'pastebin.*',", "'pastebin.*',\n  'evil-paste.example',"));
+    try {
+      const diff = run(npm, ['exec', '--', 'siemc', 'diff', '--base', 'HEAD', '--format', 'text'], team);
+      expect(diff.status, diff.out).toBe(0);
+      expect(diff.out).toMatch(/broader/);
+      expect(diff.out).toContain('evil-paste.example');
+    } finally {
+      writeFileSync(list, text);
+    }
+  });
 });
