@@ -2,7 +2,7 @@
  * A Sigma detection to IR. Sigma's structure: a map is the AND of its fields, a list of maps the
  * OR of the maps, a field's list of values the OR of the values (AND with `|all`); `|neq` negates
  * the field's whole clause. Strings ignore case unless `|cased` (the IR folds ASCII letters only,
- * where Sigma folds all of Unicode: SIEMC-I117 names the values where that differs).
+ * where Sigma folds all of Unicode: SIEMC-I116 names the values where that differs).
  * Field names go through the taxonomy mapping of the rule's log source (src/schema/sigma-taxonomy.ts).
  */
 import { and, cidr, equals, exists, familyOf, match, not, or, range, regex, type Field, type Node } from '../../ir/nodes.js';
@@ -251,7 +251,7 @@ function stringNode(field: Field, strings: readonly SigmaString[], sigmaName: st
   const nodes = groups.map((g) => {
     const caseInsensitive = !(cased[rewritten.indexOf(g[0] as Pattern)] ?? false);
     if (caseInsensitive && g.some(hasNonAsciiCasedLetters)) {
-      ctx.warn({ code: 'SIEMC-I117', message: `a value of ${sigmaName} has non-ASCII letters: Sigma ignores their case, the IR only that of ASCII letters, so other-case spellings no longer match`, at });
+      ctx.warn({ code: 'SIEMC-I116', message: `a value of ${sigmaName} has non-ASCII letters: Sigma ignores their case, the IR only that of ASCII letters, so other-case spellings no longer match`, at });
     }
     return leaf(match(field, g, caseInsensitive), at);
   });

@@ -48,11 +48,11 @@ export function importSigma(file: string, source: string, options: SigmaImportOp
     }
     const doc = action === 'repeat' && previous !== undefined ? mergeInto(previous, body) : global === undefined ? body : mergeInto(global, body);
     if (action !== undefined && action !== 'repeat') {
-      diagnostics.push({ code: 'SIEMC-I116', severity: 'error', message: `unknown action "${action}" (Sigma knows global, reset and repeat)`, location: entry(root, 'action')?.keyAt ?? root.at });
+      diagnostics.push({ code: 'SIEMC-I115', severity: 'error', message: `unknown action "${action}" (Sigma knows global, reset and repeat)`, location: entry(root, 'action')?.keyAt ?? root.at });
       continue;
     }
     if (action === 'repeat' && previous === undefined) {
-      diagnostics.push({ code: 'SIEMC-I116', severity: 'error', message: 'action: repeat without a rule before it', location: root.at });
+      diagnostics.push({ code: 'SIEMC-I115', severity: 'error', message: 'action: repeat without a rule before it', location: root.at });
       continue;
     }
     previous = doc;
