@@ -3,8 +3,7 @@
  * compile to all five targets; every other rule has an error diagnostic with a code and a
  * location; nothing throws. Prints the coverage figures.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { backends } from '../../src/backends/registry.js';
 import { compileRules } from '../../src/compile.js';
@@ -13,21 +12,9 @@ import { sigmaImporter } from '../../src/import/sigma.js';
 import { validateRules } from '../../src/loader/validate.js';
 import type { Rule } from '../../src/model/rule.js';
 import { corpus } from '../support/fixtures.js';
+import { yamlFiles } from '../support/sigma-corpus.js';
 
 const dir = corpus('sigmahq');
-
-export function yamlFiles(root: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(name)) out.push(p);
-    }
-  };
-  walk(root);
-  return out;
-}
 
 function countBy(items: readonly string[]): string {
   const m = new Map<string, number>();
