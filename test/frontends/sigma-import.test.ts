@@ -5,6 +5,7 @@ import { importSigma } from '../../src/frontends/sigma/index.js';
 import { lowerSigmaRegex } from '../../src/frontends/sigma/regex.js';
 import type { Json } from '../../src/model/event.js';
 import type { Rule } from '../../src/model/rule.js';
+import { ecsFieldForSigma, sigmaFieldForEcs } from '../../src/schema/sigma-taxonomy.js';
 
 const ID = '0b6c1f5e-2d7a-4c1e-9f3a-5e8d2c4b7a10';
 
@@ -189,6 +190,23 @@ describe('documents and metadata', () => {
     for (const text of ['', '- a', 'title: x', 'detection: 5', `title: t\nid: ${ID}\nlogsource: {}\ndetection:\n  sel: {}\n  condition: sel`]) {
       const r = importSigma('t.yml', text);
       expect(r.rules).toEqual([]);
+    }
+  });
+});
+
+describe('taxonomy', () => {
+  it('maps Sigma names to ECS per log source, and back to a name that maps to the same field', () => {
+    const proc = { product: 'windows', category: 'process_creation' };
+    expect(ecsFieldForSigma('CommandLine', proc)).toBe('process.command_line');
+    expect(ecsFieldForSigma('CommandLine', { product: 'windows', service: 'powershell-classic' })).toBe('powershell.command.value');
+    expect(ecsFieldForSigma('Image', { product: 'linux', category: 'process_creation' })).toBeUndefined();
+    for (const source of [proc, { product: 'windows', category: 'file_event' }, { product: 'windows', service: 'security' }, { product: 'macos', category: 'process_creation' }]) {
+      for (const sigma of ['Image', 'CommandLine', 'ParentImage', 'TargetFilename', 'User', 'EventID', 'QueryName', 'SubjectUserName', 'ProcessId']) {
+        const ecs = ecsFieldForSigma(sigma, source);
+        if (ecs === undefined) continue;
+        const back = sigmaFieldForEcs(ecs, source);
+        expect(back === undefined ? undefined : ecsFieldForSigma(back, source), `${sigma} in ${JSON.stringify(source)}`).toBe(ecs);
+      }
     }
   });
 });
