@@ -27,15 +27,28 @@ export const CODES = {
   'SIEMC-R014': { title: 'invalid CIDR', explain: 'Write networks as a.b.c.d/n or an IPv6 prefix, e.g. 10.0.0.0/8.' },
   'SIEMC-R015': { title: 'unknown ECS field', explain: 'field() takes ECS field names. For a field outside ECS use customField(name, type).' },
   'SIEMC-R016': { title: 'number is not finite', explain: 'NaN and Infinity have no meaning in a search; use a finite number.' },
+  'SIEMC-R017': { title: 'a NUL or lone surrogate in text', explain: 'No target can carry a NUL (C-based engines end strings there) or a lone UTF-16 surrogate (no UTF-8 file can hold one). Remove the character.' },
+  'SIEMC-R018': { title: 'custom field name outside the common grammar', explain: 'customField() names are dot-joined segments of [A-Za-z_@][A-Za-z0-9_@-]*, a grammar Elasticsearch, EQL, KQL, SPL and Sigma all accept.' },
+  'SIEMC-R019': { title: 'not a condition', explain: 'A rule query and the arguments of all(), any() and not() must be conditions built with field(...), all(...), any(...) or not(...). Typed rules cannot get this wrong; plain JavaScript can.' },
   'SIEMC-R020': { title: 'MITRE tactic id malformed', explain: 'Tactic ids look like TA0011.' },
   'SIEMC-R021': { title: 'MITRE technique id malformed', explain: 'Technique ids look like T1102.' },
   'SIEMC-R022': { title: 'MITRE sub-technique id malformed', explain: 'Sub-technique ids extend their technique: T1568.002 under T1568.' },
+  'SIEMC-R023': { title: 'MITRE list malformed', explain: 'mitre is a list of { tactic: { id, name }, techniques: [{ id, name, subtechniques? }] }.' },
   'SIEMC-R030': { title: 'rule has no test events', explain: 'Test events pin what a rule means: add at least one event it must match and, ideally, one it must not.' },
   'SIEMC-R031': { title: 'duplicate test name', explain: 'Each test event of a rule needs its own name, so a failure names one event.' },
   'SIEMC-R032': { title: 'a test event gets the wrong verdict', explain: 'The reference evaluator (docs/semantics.md) disagrees with the expected verdict: either the query or the test is wrong. `siemc eval` shows verdicts for events.' },
+  'SIEMC-R033': { title: 'test events malformed', explain: 'tests is a list of { name, expect: "match" | "no match", event: {...} }.' },
+  'SIEMC-R040': { title: 'unknown severity', explain: 'Severity is one of low, medium, high, critical.' },
+  'SIEMC-R041': { title: 'schedule interval malformed', explain: 'schedule is { interval, from }; the interval is a whole number of s, m, h or d, like "5m".' },
+  'SIEMC-R042': { title: 'look-back malformed', explain: 'schedule.from is date math like "now-9m".' },
+  'SIEMC-R043': { title: 'a text field is not a string', explain: 'name, description, license and note are strings.' },
+  'SIEMC-R044': { title: 'a list field is not a list of strings', explain: 'author, index, tags, references and falsePositives are arrays of strings; index patterns are not empty.' },
+  'SIEMC-R045': { title: 'an invisible character in metadata', explain: 'Control, bidi and zero-width characters cannot be seen in a review; write them as escapes in the source, or remove them.' },
+  'SIEMC-R047': { title: 'unknown rule field', explain: 'A key defineRule does not know, most often a misspelling (riskscore for riskScore). Typed rules get this from the type checker.' },
   'SIEMC-A011': { title: 'Query DSL: CIDR on a field that is not ip', explain: 'Elasticsearch matches networks only on ip fields; on other types the network is compared as text.' },
   'SIEMC-A051': { title: 'EQL: CIDR on a field that is not ip', explain: 'cidrMatch() needs an ip field; on other types the network is compared as text.' },
   'SIEMC-A052': { title: 'EQL: a two-sided range is two comparisons', explain: 'On a multi-valued field each bound may hold for a different value ({"n": [0, 10]} satisfies n >= 1 and n <= 5), where the IR needs one value within both bounds. More events match.' },
+  'SIEMC-A053': { title: 'EQL: a lone surrogate', explain: 'EQL cannot escape a lone UTF-16 surrogate; it is written as U+FFFD. Rules from the DSL cannot hold one (SIEMC-R017).' },
   'SIEMC-A101': { title: 'KQL: no case-insensitive matching', explain: 'KQL on keyword fields compares case-sensitively, so a case-insensitive clause compares case-sensitively: other spellings of the same letters no longer match.' },
   'SIEMC-A102': { title: 'KQL: no single-character wildcard', explain: 'KQL has no `?` wildcard, so `?` is written as `*`, which also matches zero or several characters.' },
   'SIEMC-A103': { title: 'KQL: wildcard value with whitespace', explain: "Kibana sends wildcard values through query_string, which splits on whitespace; the value's words are matched separately." },
@@ -49,6 +62,7 @@ export const CODES = {
   'SIEMC-A203': { title: 'SPL: regex construct passed to PCRE as written', explain: 'The construct is outside the portable subset; PCRE may read it differently from the IR.' },
   'SIEMC-A204': { title: 'SPL: IPv4 networks and IPv4-mapped IPv6 addresses', explain: 'The IR (like Elasticsearch) puts ::ffff:10.1.2.3 inside 10.0.0.0/8; Splunk compares IPv4 networks with IPv4 text only. Fewer events match.' },
   'SIEMC-A205': { title: 'SPL: CIDR on a field that is not ip', explain: 'On a field that is not ip, the network is compared as text.' },
+  'SIEMC-A206': { title: 'SPL: a lone surrogate', explain: 'PCRE refuses a lone UTF-16 surrogate; it is written as U+FFFD. Rules from the DSL cannot hold one (SIEMC-R017).' },
   'SIEMC-A301': { title: 'Sigma: regex reading differs in PCRE', explain: "Sigma backends pass regexes to their engine; PCRE's `$` also matches before a final newline, and case-insensitive classes are written out." },
   'SIEMC-A302': { title: 'Sigma: regex construct PCRE reads differently', explain: 'The message names the construct; the Sigma rule may match other values than the IR.' },
   'SIEMC-A303': { title: 'Sigma: Unicode case folding', explain: 'Sigma values ignore case over all of Unicode; the IR folds ASCII letters only. Values with non-ASCII cased letters match more.' },
@@ -81,7 +95,7 @@ export const CODES = {
 
 export type Code = keyof typeof CODES;
 
-/** TypeScript's own diagnostics keep their number: SIEMC-TS2345 is TypeScript's TS2345. */
+/** TypeScript's own diagnostics keep their number: SIEMC-TS<n> is TypeScript's TS<n>. */
 export function codeInfo(code: string): CodeInfo | undefined {
   if (code in CODES) return CODES[code as Code];
   const ts = /^SIEMC-TS(\d+)$/.exec(code);

@@ -12,7 +12,7 @@ export function buildCommand(setExit: (code: number) => void): CommandModule {
     describe: 'Compile every rule into every target and write the output folder',
     builder: (y) => withTargetOptions(y).option('strict', { type: 'boolean', default: false, describe: 'Treat approximations as errors' }),
     handler: async (argv) => {
-      const args = argv as unknown as { target?: string[]; format: 'text' | 'json'; strict: boolean };
+      const args = argv as unknown as { target?: string[]; format: 'text' | 'json'; strict: boolean; verbose: boolean };
       const rulesDir = oneString(argv, 'rules');
       const out = oneString(argv, 'out');
       const targets = selectTargets(args.target);
@@ -21,13 +21,14 @@ export function buildCommand(setExit: (code: number) => void): CommandModule {
       const rules = await loadOrReport(rulesDir, args.format);
       if (rules === undefined) return setExit(1);
       const { outputs, diagnostics } = compileRules(rules, targets, { strict: args.strict, config });
-      printDiagnostics(diagnostics, args.format);
+      printDiagnostics(diagnostics, args.format, args.verbose);
       if (diagnostics.some((d) => d.severity === 'error')) {
         if (args.format === 'text') console.error('siemc: strict mode: approximations are errors; nothing written.');
         return setExit(1);
       }
       const result = await writeOwnedFiles(out, fileSet(outputs), { scope: targetScope(args.target, targets) });
-      const warnings = diagnostics.length === 0 ? '' : ` (${diagnostics.length} approximation warning(s); --strict makes them errors)`;
+      const open = diagnostics.filter((d) => d.accepted === undefined).length;
+      const warnings = open === 0 ? '' : ` (${open} approximation warning(s); --strict makes them errors)`;
       const changed = `${result.written.length} written, ${result.deleted.length} deleted, ${result.unchanged} unchanged`;
       if (args.format === 'text') console.error(`siemc: ${rules.length} rule(s) x ${targets.length} target(s) -> ${out}/: ${changed}${warnings}`);
       setExit(0);
