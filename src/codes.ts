@@ -91,6 +91,7 @@ export const CODES = {
   'SIEMC-I114': { title: 'Sigma: value does not fit the mapped field type', explain: 'The Sigma field maps to a numeric or boolean ECS field, but the value is a pattern or text of another kind.' },
   'SIEMC-I115': { title: 'Sigma: multi-document action', explain: 'Multi-document Sigma files know action: global, reset and repeat; repeat needs a rule before it.' },
   'SIEMC-I116': { title: 'Sigma: case of non-ASCII letters', explain: 'Sigma ignores case across Unicode; the IR folds ASCII letters only (docs/semantics.md). A value with non-ASCII letters no longer matches its other-case spellings (fewer events).' },
+  'SIEMC-I117': { title: 'Sigma: a field name no target can write', explain: 'Field names are dotted names of segments [A-Za-z_@][A-Za-z0-9_@-]* (the customField grammar), which every target writes the same way. Rename the field in the Sigma rule.' },
 } as const satisfies Readonly<Record<string, CodeInfo>>;
 
 export type Code = keyof typeof CODES;

@@ -1,7 +1,9 @@
 /** The Sigma importer: values, modifiers, conditions, regexes, documents and metadata, judged by the evaluator. */
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/eval/evaluate.js';
+import { FIELD_NAME } from '../../src/frontends/sigma/detection.js';
 import { importSigma } from '../../src/frontends/sigma/index.js';
+import { FIELD_NAME as DSL_FIELD_NAME } from '../../src/dsl/text-checks.js';
 import { lowerSigmaRegex } from '../../src/frontends/sigma/regex.js';
 import type { Json } from '../../src/model/event.js';
 import type { Rule } from '../../src/model/rule.js';
@@ -191,6 +193,13 @@ describe('documents and metadata', () => {
       const r = importSigma('t.yml', text);
       expect(r.rules).toEqual([]);
     }
+  });
+});
+
+describe('field names', () => {
+  it('uses the customField grammar of the DSL, and refuses other names', () => {
+    expect(FIELD_NAME.source).toBe(DSL_FIELD_NAME.source);
+    expect(refused("sel:\n  'Service Name': x\ncondition: sel", 'product: aws').code).toBe('SIEMC-I117');
   });
 });
 

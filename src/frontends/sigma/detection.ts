@@ -17,6 +17,9 @@ import { lowerSigmaRegex } from './regex.js';
 import { applyModifiers, scalarValue, stringPattern, type SigmaString, type SigmaValue } from './values.js';
 import type { YEntry, YNode } from './yaml.js';
 
+/** The field names every target can write: the same grammar as customField's (src/dsl/text-checks.ts FIELD_NAME, kept equal by a test). */
+export const FIELD_NAME = /^[A-Za-z_@][A-Za-z0-9_@-]*(?:\.[A-Za-z_@][A-Za-z0-9_@-]*)*$/;
+
 export interface DetectionOptions {
   /**
    * Field-less (keyword) values search the whole event in Sigma. `message`: read them as a
@@ -57,6 +60,7 @@ export function lowerDetection(
       if (known !== undefined) return known;
       const ecs = ecsFieldForSigma(sigma, source);
       const name = ecs ?? sigma;
+      if (!FIELD_NAME.test(name)) throw new ImportProblem('SIEMC-I117', `the field name ${JSON.stringify(name)} is not a dotted name of segments [A-Za-z_@][A-Za-z0-9_@-]* that every target can write`, at);
       if (ecs === undefined) {
         warn({ code: 'SIEMC-I110', message: `field ${sigma} has no ECS mapping for ${describeSource(source)}; kept as the keyword field "${sigma}"`, at });
       }
