@@ -2,7 +2,7 @@
  * Every diagnostic code siemc reports, with what it means and what to do. `siemc explain CODE`
  * prints an entry; a test keeps this table and the codes used in src/ identical, so a code is
  * never reported without an explanation. Letters: R rule (authoring), L loading, TS TypeScript,
- * A approximation (A0 Query DSL, A05 EQL, A1 KQL, A2 SPL, A3 Sigma), I import, P publishing.
+ * A approximation (A0 Query DSL, A05 EQL, A1 KQL, A2 SPL, A3 Sigma), I import, E emitting TypeScript, P publishing.
  */
 export interface CodeInfo {
   readonly title: string;
@@ -11,6 +11,7 @@ export interface CodeInfo {
 
 export const CODES = {
   'SIEMC-L001': { title: 'a rule module failed to load', explain: 'The module threw while it ran, or an import could not be resolved. The message names the file; fix the module so that it runs.' },
+  'SIEMC-L002': { title: 'a rule is built but not exported', explain: 'siemc finds rules through their modules\' exports: a defineRule(...) value that is not exported would be silently dropped. Export it (export const myRule = defineRule(...)).' },
   'SIEMC-R001': { title: 'rule id is not a UUID', explain: 'A rule id names its output folder and its published rule, so it must be a lower-case UUID. Generate one with `node -e "console.log(crypto.randomUUID())"`.' },
   'SIEMC-R002': { title: 'duplicate rule id', explain: 'Two rules share an id; each rule needs its own. The message names where the first one is defined.' },
   'SIEMC-R003': { title: 'rule name is empty', explain: 'Give the rule a name; SIEMs show it in alerts.' },
@@ -73,9 +74,30 @@ export const CODES = {
   'SIEMC-A307': { title: 'Sigma: IPv4 networks and IPv4-mapped IPv6 addresses', explain: 'As SIEMC-A204, for Sigma backends.' },
   'SIEMC-A308': { title: 'Sigma: a two-sided range is two conditions', explain: 'As SIEMC-A052: on a multi-valued field each bound may hold for a different value.' },
   'SIEMC-A309': { title: 'Sigma: CIDR on a field that is not ip', explain: 'On a field that is not ip, the network is compared as text.' },
+  'SIEMC-E001': { title: 'no DSL spelling for an imported query', explain: 'The rule is not written as TypeScript: its query has IR the DSL cannot build with the same meaning (a string match on an ip field, a range with both an exclusive and another bound, a constant true or false, a NUL or lone surrogate, a field name customField() refuses ...). docs/emit.md lists them. The rule still compiles from its source format.' },
+  'SIEMC-E002': { title: 'an imported query matches no event', explain: 'No event can satisfy the query, so only non-matching test events were generated. The rule never alerts: check the source rule.' },
+  'SIEMC-E003': { title: 'an imported query matches every event', explain: 'Every event satisfies the query, so no non-matching test event was generated. The rule alerts on everything: check the source rule.' },
+  'SIEMC-E004': { title: 'an imported rule would not load', explain: "The rule is not written as TypeScript because the loader would reject it (the message names the rule check, such as hidden characters in metadata, SIEMC-R045). Fix the source rule's metadata." },
   'SIEMC-I001': { title: 'an importer failed on a file', explain: 'A bug in siemc: the importer threw instead of reporting a diagnostic. Please report it with the file.' },
   'SIEMC-I002': { title: 'duplicate rule id in an import', explain: 'Two imported files carry the same rule id; the first is kept.' },
   'SIEMC-I003': { title: 'compiling an imported rule failed', explain: 'A bug in siemc: a backend threw on the rule. Please report it with the rule.' },
+  'SIEMC-I101': { title: 'Sigma: not valid YAML', explain: 'The file does not parse as YAML (read as YAML 1.1, as PyYAML and so pySigma read it). The message names the first error and where it is.' },
+  'SIEMC-I102': { title: 'Sigma: not a rule of the expected shape', explain: 'A Sigma rule is a map with title, id, logsource and detection; a detection maps selection names to maps or lists, with a condition; field values are scalars or lists of scalars. The message names what is missing or misshapen.' },
+  'SIEMC-I103': { title: 'Sigma: a correlation rule', explain: 'Correlation rules (event_count, value_count, temporal) count or order the matches of other rules over time; the IR describes one event at a time, so they are not imported.' },
+  'SIEMC-I104': { title: 'Sigma: a filter document', explain: 'Sigma filters change other rules when those are converted. Apply the filter to the rules it names (add its conditions as `and not`) and import the result.' },
+  'SIEMC-I105': { title: 'Sigma: condition syntax', explain: 'Conditions combine selection names with and, or, not, parentheses, `1 of x*`, `all of x*`, `1 of them` and `all of them`. The message names the offending word or the unknown selection.' },
+  'SIEMC-I106': { title: 'Sigma: modifier problem', explain: "An unknown modifier, or one applied where pySigma refuses it: base64 of a value with wildcards, re or cidr after other modifiers, a comparison of a value that is not a number, wide on non-ASCII text, or a windash expansion beyond 4096 variants." },
+  'SIEMC-I107': { title: 'Sigma: field reference', explain: '`|fieldref` compares two fields of the same event. IR leaves compare a field with constants only, so the rule is not imported.' },
+  'SIEMC-I108': { title: 'Sigma: keyword search', explain: 'Values without a field search the whole event. By default they are imported as a case-insensitive "contains" on ECS `message` (a warning: events whose text lives in other fields are missed); with the importer option keywords: refuse such rules are not imported.' },
+  'SIEMC-I109': { title: 'Sigma: regular expression without a portable form', explain: 'Sigma regexes are rewritten into the portable subset where that is exact (anchors, `.` and newlines, \\d \\w \\s, lazy quantifiers, named groups, leading flags). Word boundaries, lookaround, backreferences, possessive quantifiers and anchors in the middle are not; the message names the construct.' },
+  'SIEMC-I110': { title: 'Sigma: field without an ECS mapping', explain: "No pySigma ECS pipeline maps this Sigma field for the rule's log source, so it is kept under its Sigma name as a keyword field. Map it in your data or edit the imported rule." },
+  'SIEMC-I111': { title: 'Sigma: aggregation or timeframe', explain: 'Sigma 1.0 aggregations (`| count() by ...`) and `timeframe` belong to correlation rules; a condition with an aggregation is not imported, a timeframe alone is ignored.' },
+  'SIEMC-I112': { title: 'Sigma: metadata problem', explain: 'The id is missing or not a UUID (the rule is not imported: outputs are named by it), or a level or date could not be read (imported with a default, or without the date). Rules of one multi-document file that share a global id get derived ids.' },
+  'SIEMC-I113': { title: 'Sigma: modifier needs a pipeline or timestamps', explain: '`|expand` placeholders are filled by a processing pipeline, and `|minute` ... `|year` compare parts of a timestamp; neither has an IR form.' },
+  'SIEMC-I114': { title: 'Sigma: value does not fit the mapped field type', explain: 'The Sigma field maps to a numeric or boolean ECS field, but the value is a pattern or text of another kind.' },
+  'SIEMC-I115': { title: 'Sigma: multi-document action', explain: 'Multi-document Sigma files know action: global, reset and repeat; repeat needs a rule before it.' },
+  'SIEMC-I116': { title: 'Sigma: case of non-ASCII letters', explain: 'Sigma ignores case across Unicode; the IR folds ASCII letters only (docs/semantics.md). A value with non-ASCII letters no longer matches its other-case spellings (fewer events).' },
+  'SIEMC-I117': { title: 'Sigma: a field name no target can write', explain: 'Field names are dotted names of segments [A-Za-z_@][A-Za-z0-9_@-]* (the customField grammar), which every target writes the same way. Rename the field in the Sigma rule.' },
   'SIEMC-P001': { title: 'detection-rules: no creation date', explain: 'detection-rules requires metadata.creation_date; the rule has no `created` date, so its TOML file is written without one. Add created: YYYY-MM-DD to the rule.' },
   'SIEMC-P002': { title: 'Splunk: two rules of one name', explain: 'Splunk names saved searches by their name and merges two stanzas of one name into one search. Rename one of the rules; nothing is published until then.' },
 } as const satisfies Readonly<Record<string, CodeInfo>>;

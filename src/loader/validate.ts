@@ -4,7 +4,8 @@ import type { MitreTactic, Rule } from '../model/rule.js';
 import { evaluate } from '../eval/evaluate.js';
 import { decidingClause } from '../eval/explain.js';
 import { testLocation } from './test-locations.js';
-import { normalize } from '../ir/normalize.js';
+import { ruleKeys } from '../cache/rule-key.js';
+import { readCacheJson, writeCacheJson } from '../cache/store.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TACTIC = /^TA\d{4}$/;
@@ -31,13 +32,29 @@ const HIDDEN_IN_METADATA = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f
 
 type Problem = (code: string, message: string) => void;
 
+export interface ValidateOptions {
+  /** Keeps the verdicts of each rule's tests here, under the rule's test key: an unchanged rule is not tested again. */
+  readonly testCacheFile?: string;
+}
+
+const TESTS_FORMAT = 'siemc-test-verdicts/1';
+
+interface TestCache {
+  readonly format: string;
+  readonly results: { readonly [key: string]: readonly Diagnostic[] };
+}
+
 /**
  * Checks every rule: the shapes TypeScript's types promise (for rules in plain JavaScript or
  * under `// @ts-nocheck`, which no type check protects), uniqueness of ids, and the rule's own
  * test events. Each problem is one sentence at the rule's file:line.
  */
-export function validateRules(rules: readonly Rule[]): Diagnostic[] {
+export function validateRules(rules: readonly Rule[], options: ValidateOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const file = options.testCacheFile;
+  const before = file === undefined ? undefined : readCacheJson<TestCache>(file, TESTS_FORMAT);
+  const results: { [key: string]: readonly Diagnostic[] } = {};
+  let changed = before === undefined;
   const seen = new Map<string, Rule>();
   for (const rule of rules) {
     const problem: Problem = (code, message) => {
@@ -67,8 +84,18 @@ export function validateRules(rules: readonly Rule[]): Diagnostic[] {
     if (rule.created !== undefined && rule.updated !== undefined && rule.updated < rule.created)
       problem('SIEMC-R009', `updated date ${rule.updated} is before created date ${rule.created}`);
     if (Array.isArray(rule.mitre)) checkMitre(rule.mitre, problem);
-    if (shapesOk) out.push(...checkTests(rule));
+    if (!shapesOk) continue;
+    const key = ruleKeys(rule).tests;
+    let verdicts = before?.results[key];
+    if (verdicts === undefined) {
+      verdicts = checkTests(rule);
+      changed = true;
+    }
+    results[key] = verdicts;
+    out.push(...verdicts);
   }
+  if (file !== undefined && (changed || Object.keys(before?.results ?? {}).length !== Object.keys(results).length))
+    writeCacheJson(file, { format: TESTS_FORMAT, results } satisfies TestCache);
   return out;
 }
 
@@ -219,7 +246,7 @@ function checkTests(rule: Rule): Diagnostic[] {
   const problem = (code: string, message: string): void => {
     out.push({ code, severity: 'error', message, rule: rule.id, ...at });
   };
-  const query = normalize(rule.query);
+  const query = ruleKeys(rule).query;
   const names = new Set<string>();
   if (rule.tests.length === 0) problem('SIEMC-R030', 'rule has no test events');
   for (const test of rule.tests) {
