@@ -58,8 +58,9 @@ function isQuery(node: Extract<KqlAst, { kind: 'is' }>): Dsl {
     if (value.kind === 'wildcard') return { query_string: { query: toQueryStringQuery(value) } };
     return { multi_match: { type: value.quoted ? 'phrase' : 'best_fields', query: value.value, lenient: true } };
   }
-  const name = String(literalValue(field));
+  // The field's literal value as it is (`true: x` names the field true), as Kibana passes it.
+  const name = literalValue(field);
   if (exists) return should([{ exists: { field: name } }]);
   if (value.kind === 'wildcard') return should([{ query_string: { fields: [name], query: toQueryStringQuery(value) } }]);
-  return should([{ [value.quoted ? 'match_phrase' : 'match']: { [name]: value.value } }]);
+  return should([{ [value.quoted ? 'match_phrase' : 'match']: { [String(name)]: value.value } }]);
 }
