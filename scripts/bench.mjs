@@ -1,8 +1,11 @@
 // `npm run bench`: figures for siemc's compile pipeline, with pySigma (the reference Sigma
 // toolchain) converting the same rule side by side in the same run. Prints a table; asserts nothing.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { generateProject, listCount, ruleDir, writeRule } from './gen-rules.mjs';
 
 const here = new URL('..', import.meta.url).pathname;
 const { loadRules } = await import(`${here}dist/loader/load.js`);
@@ -71,8 +74,90 @@ if (existsSync(python) && existsSync(sigmaFile) && existsSync(peerScript)) {
 sampleRss();
 row('peak RSS (MiB)', (peakRss / 2 ** 20).toFixed(0));
 
+const printTable = (header, body) => {
+  const w = header.map((h, i) => Math.max(h.length, ...body.map((r) => String(r[i]).length)));
+  const fmt = (r) => r.map((c, i) => (i === 0 ? String(c).padEnd(w[i]) : String(c).padStart(w[i]))).join('  ');
+  console.log(fmt(header));
+  console.log(w.map((x) => '-'.repeat(x)).join('  '));
+  body.forEach((r) => console.log(fmt(r)));
+};
+
 const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => String(r[i]).length), ['figure', 'siemc', 'peer'][i].length));
 const line = (r) => r.map((c, i) => String(c).padEnd(widths[i])).join('  ');
 console.log(line(['figure', 'siemc', 'peer']));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 rows.forEach((r) => console.log(line(r)));
+
+// Scaling: generated rule sets that vary (fields, operators, list sizes, shared list modules,
+// separate test-event modules, investigation guides; 50 test events each), built by the real
+// CLI in a child process, as a user's repository would (node_modules/siemc links here).
+// SIEMC_BENCH_SIZES=1,100 picks sizes; SIEMC_BENCH_SCALING=0 skips the section.
+if (process.env.SIEMC_BENCH_SCALING !== '0') {
+  const sizes = (process.env.SIEMC_BENCH_SIZES ?? '1,100,1000,3000').split(',').map(Number);
+  const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+  const root = mkdtempSync(join(tmpdir(), 'siemc-bench-'));
+  const cli = (dir) => {
+    const rssFile = join(root, 'rss');
+    const args = [`${here}dist/cli/main.js`, 'build', '--rules', 'rules', '--out', 'out'];
+    const start = performance.now();
+    const r = timeBin === undefined
+      ? spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30 })
+      : spawnSync(timeBin, ['-f', '%M %U %S', '-o', rssFile, process.execPath, ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30 });
+    const ms = performance.now() - start;
+    if (r.status !== 0) throw new Error(`siemc build failed in ${dir}:\n${r.stderr.split('\n').slice(-5).join('\n')}`);
+    const [kb, user, sys] = timeBin === undefined ? [NaN, NaN, NaN] : readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+    return { ms, rss: kb / 1024, cpu: user + sys };
+  };
+  const scaling = [];
+  const perRule = {};
+  for (const n of sizes) {
+    const dir = join(root, `rules-${n}`);
+    const { lists } = generateProject(dir, n, here);
+    const cold = cli(dir);
+    const noop = cli(dir);
+    writeRule(dir, Math.floor(n / 2), lists, 1); // one rule changed: other values, same tests' verdicts
+    const one = cli(dir);
+    perRule[n] = { wall: cold.ms / n, cpu: (cold.cpu * 1000) / n };
+    const t = (r) => `${(r.ms / 1000).toFixed(2)} / ${r.cpu.toFixed(2)}`;
+    scaling.push([n, listCount(n), t(cold), cold.rss.toFixed(0), t(noop), noop.rss.toFixed(0), t(one), one.rss.toFixed(0), (cold.ms / n).toFixed(1), (cold.cpu * 1000 / n).toFixed(1)]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log('\nScaling: siemc build (type check, load, test, compile to 5 targets, write) in a child process; times are wall / CPU (user+sys) seconds');
+  printTable(['rules', 'lists', 'cold (s)', 'cold RSS (MiB)', 'no-op (s)', 'no-op RSS', 'one changed (s)', 'one RSS', 'cold wall ms/rule', 'cold CPU ms/rule'], scaling);
+  if (perRule[100] !== undefined && perRule[3000] !== undefined)
+    console.log(`cost per rule at 3,000 / at 100: ${(perRule[3000].wall / perRule[100].wall).toFixed(2)}x wall, ${(perRule[3000].cpu / perRule[100].cpu).toFixed(2)}x CPU (target <= 1.5x)`);
+  rmSync(root, { recursive: true, force: true });
+}
+
+// The DSL's type-checking budget: what an editor pays for a fixed set of rules (the generated
+// 100, test events as written, nothing blanked), so the ECS field table (2,600 fields) never
+// makes checking a rule slow. Figures per rule, against the budget.
+if (process.env.SIEMC_BENCH_TYPES !== '0') {
+  const ts = (await import('typescript')).default;
+  const root = mkdtempSync(join(tmpdir(), 'siemc-types-'));
+  const n = 100;
+  generateProject(root, n, here);
+  const files = [];
+  for (let i = 0; i < n; i++) for (const f of ['rule.ts', 'test-events.ts']) if (existsSync(join(ruleDir(root, i), f))) files.push(join(ruleDir(root, i), f));
+  const options = { strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022, moduleResolution: ts.ModuleResolutionKind.Bundler, lib: ['lib.es2022.d.ts'], types: ['node'], typeRoots: [join(root, 'node_modules', '@types')] };
+  const row = (what, program, filesChecked) => {
+    const start = performance.now();
+    const errors = filesChecked.flatMap((f) => program.getSemanticDiagnostics(program.getSourceFile(f)));
+    const ms = performance.now() - start;
+    if (errors.length > 0) throw new Error(`type errors in the budget set: ${ts.flattenDiagnosticMessageText(errors[0].messageText, ' ')}`);
+    return [what, (ms / n).toFixed(2), (program.getInstantiationCount() / n).toFixed(0), (program.getTypeCount() / n).toFixed(0)];
+  };
+  const { blankPlainTests } = await import(`${here}dist/loader/test-data.js`);
+  const blanked = ts.createCompilerHost(options);
+  const read = blanked.getSourceFile.bind(blanked);
+  blanked.getSourceFile = (name, version, ...rest) =>
+    files.includes(name) ? ts.createSourceFile(name, blankPlainTests(readFileSync(name, 'utf8')), version) : read(name, version, ...rest);
+  const body = [
+    row('100 generated rules, 50 test events each, as an editor checks them', ts.createProgram(files, options), files),
+    row('the same, as siemc build checks them (plain test data blanked)', ts.createProgram({ rootNames: files, options, host: blanked }), files),
+    ['budget per rule', '5.00', '100', '2000'],
+  ];
+  console.log('\nType-checking budget (TypeScript ' + ts.version + '): per rule');
+  printTable(['rule set', 'check ms', 'instantiations', 'types'], body);
+  rmSync(root, { recursive: true, force: true });
+}

@@ -6,7 +6,7 @@ import { assertNever, describeNode, isLeaf, type Node } from './ir/nodes.js';
 import { normalize } from './ir/normalize.js';
 import { originOf } from './ir/origins.js';
 import type { SourceLocation } from './model/location.js';
-import type { ProjectConfig } from './config.js';
+import { acceptance, type ProjectConfig } from './config.js';
 
 export interface CompileOptions {
   /** Approximations become errors. */
@@ -75,14 +75,16 @@ export function compileRules(rules: readonly Rule[], targets: readonly Backend[]
         config: options.config ?? {},
         approximate: ({ node, direction, ...a }) => {
           const place = where.get(node);
+          const accepted = acceptance(options.config ?? {}, { code: a.code, target: backend.name, rule: rule.id });
           const d: Diagnostic = {
             ...a,
-            severity: options.strict === true ? 'error' : 'warning',
+            severity: options.strict === true && accepted === undefined ? 'error' : 'warning',
             rule: rule.id,
             target: backend.name,
             clause: place?.clause ?? describeNode(node),
             direction: effect(direction, place),
             ...locationOf(node, rule),
+            ...(accepted === undefined ? {} : { accepted }),
           };
           const key = JSON.stringify([d.code, d.clause, d.message]);
           if (!seen.has(key)) diagnostics.push(d);

@@ -9,6 +9,13 @@ export interface SplunkSource {
   readonly sourcetype?: string;
 }
 
+export interface AcceptedApproximation {
+  readonly code: string;
+  readonly target?: string;
+  readonly rule?: string;
+  readonly reason: string;
+}
+
 export interface ProjectConfig {
   readonly splunk?: {
     /** Elasticsearch index pattern of a rule -> Splunk index and sourcetype to search. */
@@ -19,6 +26,12 @@ export interface ProjectConfig {
    * by frontends and importers (src/schema/fields.ts). An unknown field is read as keyword.
    */
   readonly fields?: { readonly [name: string]: FieldType };
+  /**
+   * Approximations the team has reviewed and accepts, as linters take suppressions: each names a
+   * code and, optionally, a target and a rule, with the reason. Accepted ones are counted, not
+   * printed, and never fail --strict.
+   */
+  readonly accept?: readonly AcceptedApproximation[];
   readonly sigma?: {
     /** Field names in emitted Sigma rules: ECS as written (default) or the Sigma taxonomy where a mapping exists. */
     readonly fieldNames?: 'ecs' | 'sigma';
@@ -62,4 +75,9 @@ export function configProblem(value: unknown): string | undefined {
     };
   }
   return validator(value);
+}
+
+/** The reason the config gives for accepting this approximation, if it does. */
+export function acceptance(config: ProjectConfig, d: { readonly code: string; readonly target?: string; readonly rule?: string }): string | undefined {
+  return config.accept?.find((a) => a.code === d.code && (a.target === undefined || a.target === d.target) && (a.rule === undefined || a.rule === d.rule))?.reason;
 }

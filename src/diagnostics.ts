@@ -16,6 +16,8 @@ export interface Diagnostic {
   readonly location?: SourceLocation;
   /** A code frame of the source around `location`, when known. */
   readonly frame?: string;
+  /** Set when siemc.config.json accepts this approximation: the reason given there. Never an error. */
+  readonly accepted?: string;
 }
 
 export function formatDiagnostic(d: Diagnostic, cwd = process.cwd()): string {

@@ -17,13 +17,17 @@ function readConfValue(text: string): string {
 }
 
 describe('savedsearches.conf escaping', () => {
-  it('a multi-line value reads back as written (a line ending in a backslash gains one space)', () => {
+  it('a multi-line value reads back as written (a line ending in a backslash gains one space, hidden characters show as <U+XXXX>)', () => {
     const lines = fc.array(adversarialString.map((s) => s.replace(/[\r\n]/g, '')), { minLength: 1, maxLength: 6 });
     fc.assert(
       fc.property(lines, (ls) => {
         const value = ls.join('\n').replace(/\n+$/, '');
-        const expected = value.split('\n').map((l) => (l.endsWith('\\') ? `${l} ` : l)).join('\n');
-        expect(readConfValue(confValue(value))).toBe(expected);
+        // A .conf value has no escapes: a NUL or a bidi control would go in raw, so it is shown instead.
+        const shown = value.replace(/(?![\t\n])\p{Cc}|[\u00a0\u00ad\u061c\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff\ufff9-\ufffb]|\p{Surrogate}/gu, (c) => `<U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}>`);
+        const expected = shown.split('\n').map((l) => (l.endsWith('\\') ? `${l} ` : l)).join('\n');
+        const written = confValue(value);
+        expect(written).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200b]/);
+        expect(readConfValue(written)).toBe(expected);
       }),
       { numRuns: 10_000 },
     );

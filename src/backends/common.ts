@@ -1,5 +1,5 @@
 /** Pieces several backends share: range bounds, and the approximations that follow from them and from CIDR. */
-import type { CidrNode, RangeNode } from '../ir/nodes.js';
+import { assertNever, type CidrNode, type LeafNode, type RangeNode } from '../ir/nodes.js';
 import type { Approximation } from './backend.js';
 
 export const RANGE_OPS = ['gt', 'gte', 'lt', 'lte'] as const;
@@ -51,4 +51,43 @@ export function ipv4MappedCidr(node: CidrNode, code: string): Approximation | un
     node,
     direction: 'narrowed',
   };
+}
+
+/** Whether the text holds a lone surrogate (a UTF-16 half with no partner). */
+export function hasLoneSurrogate(text: string): boolean {
+  return /\p{Surrogate}/u.test(text);
+}
+
+/**
+ * A lone surrogate has no UTF-8 form, and some targets' escapes refuse it too (EQL's `\u{...}`,
+ * PCRE's `\x{...}`): they write U+FFFD in its place and report the leaf with this. The DSL
+ * rejects such values (SIEMC-R017), so only IR built directly can reach here.
+ */
+export function loneSurrogate(node: LeafNode, code: string, target: string): Approximation | undefined {
+  const texts = leafTexts(node);
+  if (!texts.some(hasLoneSurrogate)) return undefined;
+  return {
+    code,
+    message: `a value of ${node.field.name} holds a lone surrogate, which ${target} cannot write: U+FFFD stands in its place`,
+    node,
+    direction: 'not expressible',
+  };
+}
+
+/** Every string of a leaf that a backend writes as text: field name, literals, regex source, CIDRs. */
+export function leafTexts(node: LeafNode): string[] {
+  switch (node.kind) {
+    case 'match':
+      return [node.field.name, ...node.patterns.flatMap((p) => p.flatMap((part) => (part.kind === 'literal' ? [part.text] : [])))];
+    case 'regex':
+      return [node.field.name, node.regex];
+    case 'cidr':
+      return [node.field.name, ...node.cidrs];
+    case 'exists':
+    case 'equals':
+    case 'range':
+      return [node.field.name];
+    default:
+      return assertNever(node, 'IR leaf');
+  }
 }

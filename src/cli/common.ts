@@ -24,7 +24,8 @@ export function withTargetOptions<T>(y: Argv<T>) {
       choices: backends.map((b) => b.name),
       describe: 'Targets to build (default: all)',
     })
-    .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'How to print diagnostics' });
+    .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'How to print diagnostics' })
+    .option('verbose', { type: 'boolean', default: false, describe: 'Print every approximation in full, not one line per rule and target' });
 }
 
 export function selectTargets(names: readonly string[] | undefined): readonly Backend[] {
@@ -56,12 +57,45 @@ function withFrame(d: Diagnostic): Diagnostic {
   return { ...d, frame: codeFrame(readFileSync(d.location.file, 'utf8'), d.location.line, d.location.column) };
 }
 
-export function printDiagnostics(diagnostics: readonly Diagnostic[], format: 'text' | 'json'): void {
+/**
+ * Errors in full, with code frames. Approximation warnings (a rule may have dozens, a repository
+ * thousands) as one line per rule and target with counts by code, unless `verbose`; accepted ones
+ * (siemc.config.json `accept`) only counted. JSON prints everything, one object a line.
+ */
+export function printDiagnostics(diagnostics: readonly Diagnostic[], format: 'text' | 'json', verbose = false): void {
   if (format === 'json') {
     for (const d of diagnostics) console.error(JSON.stringify(d));
     return;
   }
-  for (const d of diagnostics) console.error(formatDiagnostic(withFrame(d)));
+  const groups = new Map<string, Diagnostic[]>();
+  for (const d of diagnostics) {
+    if (d.accepted !== undefined && !verbose) continue;
+    if (d.severity === 'error' || verbose || d.rule === undefined) {
+      console.error(formatDiagnostic(withFrame(d)));
+      continue;
+    }
+    const key = `${d.rule}\u0000${d.target ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), d]);
+  }
+  for (const group of groups.values()) console.error(summaryLine(group));
+  const accepted = diagnostics.filter((d) => d.accepted !== undefined).length;
+  if (accepted > 0 && !verbose) console.error(`siemc: ${accepted} accepted approximation(s) not shown (siemc.config.json "accept"; --verbose shows them).`);
+}
+
+/** `rules/x.ts: warning rule ID, target kql: 24 approximations (SIEMC-A101 x21, SIEMC-A102 x3); --verbose ...` */
+function summaryLine(group: readonly Diagnostic[]): string {
+  const first = group[0] as Diagnostic;
+  const byCode = new Map<string, number>();
+  for (const d of group) byCode.set(d.code, (byCode.get(d.code) ?? 0) + 1);
+  const codes = [...byCode].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const file = first.location === undefined ? '' : `${relativeToCwd(first.location.file)}: `;
+  const what = group.length === 1 ? first.message.replace(/\.$/, '') : `${group.length} approximations (${codes.map(([c, n]) => `${c} x${n}`).join(', ')})`;
+  return `${file}warning rule ${first.rule ?? '?'}, target ${first.target ?? '?'}: ${what}; --verbose for details, siemc explain ${codes[0]?.[0] ?? ''} for what it means`;
+}
+
+function relativeToCwd(file: string): string {
+  const cwd = process.cwd();
+  return file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : file;
 }
 
 /** With --target, a run answers only for those targets' files; other files in the folder stay as they are. */

@@ -13,6 +13,8 @@ import { buildCommand } from './build.js';
 import { checkCommand } from './check.js';
 import { docsCommand } from './docs.js';
 import { evalCommand } from './eval.js';
+import { explainCommand } from './explain.js';
+import { importCommand } from './import.js';
 import { initCommand } from './init.js';
 import { packageCommand } from './package.js';
 import { smokeCommand } from './smoke.js';
@@ -41,11 +43,13 @@ async function main(): Promise<number> {
     .command(checkCommand((c) => (code = c)))
     .command(testCommand((c) => (code = c)))
     .command(evalCommand((c) => (code = c)))
+    .command(importCommand((c) => (code = c)))
     .command(smokeCommand((c) => (code = c)))
     .command(packageCommand((c) => (code = c)))
     .command(docsCommand((c) => (code = c)))
+    .command(explainCommand((c) => (code = c)))
     .middleware((argv) => strictBooleans(raw, argv))
-    .demandCommand(1, 'Name a command: init, build, check, test, eval, smoke, package or docs (see --help).')
+    .demandCommand(1, 'Name a command: init, build, check, test, eval, import, smoke, package, docs or explain (see --help).')
     .strict()
     .help()
     .alias('h', 'help')

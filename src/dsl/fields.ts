@@ -9,6 +9,7 @@ import { portableRegexProblem } from '../ir/regex.js';
 import { condition, type Condition } from './condition.js';
 import { ecsFieldTypes } from '../schema/ecs-fields.generated.js';
 import { reportProblem } from './problems.js';
+import { checkFieldName, checkText } from './text-checks.js';
 
 export type EcsFieldTypes = typeof ecsFieldTypes;
 export type EcsFieldName = keyof EcsFieldTypes;
@@ -27,12 +28,40 @@ function toPattern(glob: Glob): Pattern {
   return typeof glob === 'string' ? globPattern(glob) : glob.parts;
 }
 
-function asList<T extends string | object>(value: T | readonly T[]): readonly T[] {
-  return isList(value) ? value : [value];
+function isBuiltPattern(value: unknown): value is BuiltPattern {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { parts?: unknown }).parts);
 }
 
-function isList<T>(value: T | readonly T[]): value is readonly T[] {
-  return Array.isArray(value);
+// The type checker guarantees the shapes below for TypeScript rules; rules in plain JavaScript or
+// under `// @ts-nocheck` get the same guarantee here, reported at their line (SIEMC-R019).
+
+/** A list argument: an array, else reported and read as a one-item list. */
+function listArgument(field: ir.Field, what: string, values: unknown): readonly unknown[] {
+  if (Array.isArray(values)) return values;
+  reportProblem('SIEMC-R019', `the ${what} list for ${field.name} must be an array, not ${describe(values)}`);
+  return [values];
+}
+
+/** Exact values: strings, else reported and read as their text. */
+function textValues(field: ir.Field, values: unknown): readonly string[] {
+  return listArgument(field, 'value', values).map((v) => {
+    if (typeof v === 'string') return v;
+    reportProblem('SIEMC-R019', `a value for ${field.name} must be a string, not ${describe(v)}`);
+    return String(v);
+  });
+}
+
+/** Globs: strings or built patterns, else reported and read as text. */
+function globValues(field: ir.Field, globs: unknown): readonly Glob[] {
+  return (Array.isArray(globs) ? (globs as readonly unknown[]) : [globs]).map((g) => {
+    if (typeof g === 'string' || isBuiltPattern(g)) return g;
+    reportProblem('SIEMC-R019', `a pattern for ${field.name} must be a string or pattern(...), not ${describe(g)}`);
+    return String(g);
+  });
+}
+
+function describe(value: unknown): string {
+  return Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value === 'string' ? JSON.stringify(value) : `${typeof value} ${String(value)}`;
 }
 
 function nonEmpty<T>(field: ir.Field, what: string, values: readonly T[]): readonly T[] {
@@ -59,19 +88,19 @@ export class StringField extends BaseField {
   }
   /** Exact, case-sensitive membership (EQL `in`). */
   in(values: readonly string[]): Condition {
-    return this.matchAll(nonEmpty(this.field, 'value', values).map(exactPattern), false);
+    return this.matchAll(nonEmpty(this.field, 'value', textValues(this.field, values)).map(exactPattern), false);
   }
   /** Exact membership ignoring case (EQL `in~`). */
   inIgnoreCase(values: readonly string[]): Condition {
-    return this.matchAll(nonEmpty(this.field, 'value', values).map(exactPattern), true);
+    return this.matchAll(nonEmpty(this.field, 'value', textValues(this.field, values)).map(exactPattern), true);
   }
   /** Case-sensitive wildcard match of the whole value, `*` any run, `?` one character (EQL `like`). */
   like(globs: Glob | readonly Glob[]): Condition {
-    return this.matchAll(nonEmpty(this.field, 'pattern', asList<Glob>(globs)).map(toPattern), false);
+    return this.matchAll(nonEmpty(this.field, 'pattern', globValues(this.field, globs)).map(toPattern), false);
   }
   /** Wildcard match ignoring case (EQL `:` / `like~`). */
   likeIgnoreCase(globs: Glob | readonly Glob[]): Condition {
-    return this.matchAll(nonEmpty(this.field, 'pattern', asList<Glob>(globs)).map(toPattern), true);
+    return this.matchAll(nonEmpty(this.field, 'pattern', globValues(this.field, globs)).map(toPattern), true);
   }
   /** Whole-value regular expression in the portable subset (docs/semantics.md). */
   matches(regex: string): Condition {
@@ -81,11 +110,17 @@ export class StringField extends BaseField {
     return this.regex(regex, true);
   }
   private regex(source: string, caseInsensitive: boolean): Condition {
+    if (typeof source !== 'string') {
+      reportProblem('SIEMC-R019', `a regular expression for ${this.field.name} must be a string, not ${describe(source)}`);
+      source = String(source);
+    }
+    checkText(`regular expression for ${this.field.name}`, source);
     const problem = portableRegexProblem(source);
     if (problem !== undefined) reportProblem('SIEMC-R012', `regular expression for ${this.field.name}: ${problem}`);
     return condition(ir.regex(this.field, source, caseInsensitive));
   }
   private matchAll(patterns: readonly Pattern[], caseInsensitive: boolean): Condition {
+    for (const p of patterns) for (const part of p) if (part.kind === 'literal') checkText(`a value for ${this.field.name}`, part.text);
     return condition(ir.match(this.field, patterns, caseInsensitive));
   }
 }
@@ -113,6 +148,10 @@ export class NumberField extends BaseField {
   }
   /** NaN and the infinities have no text in any target (JSON writes null, which Elasticsearch reads as no bound). */
   private finite(value: number): number {
+    if (typeof value !== 'number') {
+      reportProblem('SIEMC-R019', `${this.field.name} compares with a number, not ${describe(value)}`);
+      return Number.NaN;
+    }
     if (!Number.isFinite(value)) reportProblem('SIEMC-R016', `${value} is not a finite number (field ${this.field.name})`);
     return value;
   }
@@ -120,6 +159,7 @@ export class NumberField extends BaseField {
 
 export class BooleanField extends BaseField {
   equals(value: boolean): Condition {
+    if (typeof value !== 'boolean') reportProblem('SIEMC-R019', `${this.field.name} compares with true or false, not ${describe(value)}`);
     return condition(ir.equals(this.field, value));
   }
   isTrue(): Condition {
@@ -133,7 +173,7 @@ export class BooleanField extends BaseField {
 export class IpField extends BaseField {
   /** The address lies in one of the networks (IPv4 or IPv6 CIDR; a bare address means itself). */
   inCidr(cidrs: string | readonly string[]): Condition {
-    const list = nonEmpty(this.field, 'CIDR', asList<string>(cidrs));
+    const list = nonEmpty(this.field, 'CIDR', textValues(this.field, Array.isArray(cidrs) ? cidrs : [cidrs]));
     for (const c of list) if (parseCidr(c) === undefined) reportProblem('SIEMC-R014', `invalid CIDR "${c}" for ${this.field.name}`);
     return condition(ir.cidr(this.field, list));
   }
@@ -185,7 +225,16 @@ export function field<N extends EcsFieldName>(name: N): FieldFor<EcsFieldTypes[N
   return fieldOf(name, type) as FieldFor<EcsFieldTypes[N]>;
 }
 
-/** A field outside ECS, with the Elasticsearch type the rule author vouches for. */
+/**
+ * A field outside ECS, with the Elasticsearch type the rule author vouches for. The name must be
+ * one every target can write (FIELD_NAME in text-checks.ts), and the type one siemc knows.
+ */
 export function customField<T extends ir.FieldType>(name: string, type: T): FieldFor<T> {
-  return fieldOf(name, type) as FieldFor<T>;
+  checkFieldName(name);
+  if (!Object.prototype.hasOwnProperty.call(ir.FIELD_TYPE_FAMILIES, type)) {
+    // Unreachable from type-checked code; a plain-JavaScript rule could pass anything.
+    reportProblem('SIEMC-R018', `field type ${JSON.stringify(type)} of ${JSON.stringify(name)} is not one of ${Object.keys(ir.FIELD_TYPE_FAMILIES).join(', ')}`);
+    return fieldOf(String(name), 'keyword') as FieldFor<T>;
+  }
+  return fieldOf(String(name), type) as FieldFor<T>;
 }

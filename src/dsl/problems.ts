@@ -28,18 +28,52 @@ export function drainProblems(): RuleProblem[] {
   return pending.splice(0, pending.length);
 }
 
-const ownDir = new URL('..', import.meta.url).href;
+// siemc's own code: the folder this module runs from, and its sibling, because with source maps
+// enabled (NODE_OPTIONS=--enable-source-maps) frames of dist/*.js show as src/*.ts.
+const packageDir = decodeURIComponent(new URL('../..', import.meta.url).pathname);
+const ownDirs = [`${packageDir}src/`, `${packageDir}dist/`, decodeURIComponent(new URL('..', import.meta.url).pathname)];
+
+/**
+ * Maps a position in generated code back to the source that produced it, or undefined for the
+ * generated file's own helpers. The loader registers one for the bundle it runs rule modules
+ * from (src/loader/bundle.ts), so problems point into the TypeScript sources, not the bundle.
+ */
+export type PositionMapper = (line: number, column: number) => SourceLocation | undefined;
+
+// On globalThis for the same reason as the problem list: one registry for every copy of this module.
+const MAPPERS = Symbol.for('siemc.position-mappers');
+const mapperHolder = globalThis as { [MAPPERS]?: Map<string, PositionMapper> };
+const mappers: Map<string, PositionMapper> = (mapperHolder[MAPPERS] ??= new Map());
+
+/** Registers how to map stack positions in the generated `file`; returns the function that removes it. */
+export function registerGeneratedFile(file: string, mapper: PositionMapper): () => void {
+  mappers.set(file, mapper);
+  return () => {
+    if (mappers.get(file) === mapper) mappers.delete(file);
+  };
+}
+
+/** A stack position, mapped through a registered generated file; undefined for generated helpers. */
+function sourcePosition(file: string, line: number, column: number): SourceLocation | undefined {
+  const mapper = mappers.get(file);
+  return mapper === undefined ? { file, line, column } : mapper(line, column);
+}
 
 /** The first stack frame outside siemc's own sources: the rule line that called into the DSL. */
 export function callerLocation(): SourceLocation | undefined {
-  const stack = new Error().stack ?? '';
-  for (const line of stack.split('\n').slice(1)) {
+  return locationInStack(new Error().stack ?? '', 1);
+}
+
+/** The first frame of a stack (after `skip` lines) in a rule source, mapped through generated files. */
+export function locationInStack(stack: string, skip = 0): SourceLocation | undefined {
+  for (const line of stack.split('\n').slice(skip)) {
     const m = /\(?((?:file:\/\/)?\/[^()]*?):(\d+):(\d+)\)?\s*$/.exec(line);
     if (!m) continue;
     const raw = m[1] as string;
-    const url = raw.startsWith('file://') ? raw : `file://${raw}`;
-    if (url.startsWith(ownDir) || url.includes('/node_modules/') || url.startsWith('node:')) continue;
-    return { file: decodeURIComponent(url.slice('file://'.length)), line: Number(m[2]), column: Number(m[3]) };
+    const at = sourcePosition(raw.startsWith('file://') ? decodeURIComponent(raw.slice('file://'.length)) : raw, Number(m[2]), Number(m[3]));
+    if (at === undefined) continue;
+    if (ownDirs.some((d) => at.file.startsWith(d)) || at.file.includes('/node_modules/')) continue;
+    return at;
   }
   return undefined;
 }

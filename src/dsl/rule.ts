@@ -1,8 +1,9 @@
 /** Rule definitions in the TypeScript DSL: typed metadata, the query, and the test events that pin its meaning. */
 import { readFileSync } from 'node:fs';
+import { and } from '../ir/nodes.js';
 import type { Interval, DateMath, IsoDate, MitreTactic, Rule, RuleTest, Severity } from '../model/rule.js';
-import type { Condition } from './condition.js';
-import { callerLocation } from './problems.js';
+import { isCondition, type Condition } from './condition.js';
+import { callerLocation, reportProblem } from './problems.js';
 
 export type { DateMath, Interval, IsoDate, MitreSubtechnique, MitreTactic, MitreTechnique, Rule, RuleTest, Severity } from '../model/rule.js';
 export { isRule } from '../model/rule.js';
@@ -37,10 +38,12 @@ export interface RuleSpec {
 
 export function defineRule(spec: RuleSpec): Rule {
   const location = callerLocation();
+  // A plain-JavaScript rule may pass no query or something else; the metadata is checked after loading (src/loader/validate.ts).
+  if (!isCondition(spec.query)) reportProblem('SIEMC-R019', 'the rule\'s query must be a condition built with field(...), all(...), any(...) or not(...)', location);
   return Object.freeze({
     ...spec,
     kind: 'siemc.rule',
-    query: spec.query.node,
+    query: isCondition(spec.query) ? spec.query.node : and([]),
     provenance: location === undefined ? { kind: 'dsl' as const } : { kind: 'dsl' as const, location },
     ...(location === undefined ? {} : { location }),
   });

@@ -55,29 +55,37 @@ export function flatten(node: Node): Node {
   }
 }
 
-/** `f: a or f: b` becomes `f: (a, b)` when case handling agrees; order of first appearance is kept. */
+/**
+ * `f: a or f: b` becomes `f: (a, b)` when case handling agrees; order of first appearance is kept.
+ * Siblings are gathered per field first and each merged leaf is built once, so an `or` of n
+ * leaves costs O(n), not the O(n²) of merging them pairwise.
+ */
 export function foldSameFieldOrs(node: Node): Node {
   if (isLeaf(node)) return node;
   switch (node.kind) {
     case 'or': {
       const children: Node[] = [];
-      const byKey = new Map<string, number>();
+      // For each foldable key: where its first leaf sits in `children`, and every leaf folded into it.
+      const groups = new Map<string, { readonly at: number; readonly leaves: MatchNode[] }>();
       for (const child of node.children.map(foldSameFieldOrs)) {
         if (child.kind === 'match' && child.label === undefined) {
           const key = `${child.field.name}\u0000${child.caseInsensitive}`;
-          const at = byKey.get(key);
-          const previous = at === undefined ? undefined : children[at];
-          if (at !== undefined && previous?.kind === 'match') {
-            children[at] = mergeMatches(previous, child);
+          const group = groups.get(key);
+          if (group !== undefined) {
+            group.leaves.push(child);
             continue;
           }
-          byKey.set(key, children.length);
+          groups.set(key, { at: children.length, leaves: [child] });
         }
         children.push(child);
       }
+      for (const { at, leaves } of groups.values()) {
+        // normalize() deduplicates every leaf before this pass, so only merged leaves can gain repeats.
+        if (leaves.length > 1) children[at] = dedupePatterns(mergeMatches(leaves));
+      }
       const only = children[0];
-      if (children.length === 1 && only !== undefined) return dedupePatterns(relabel(only, node.label));
-      return dedupePatterns(inherit(node, or(children, node.label)));
+      if (children.length === 1 && only !== undefined) return relabel(only, node.label);
+      return inherit(node, or(children, node.label));
     }
     case 'and':
       return inherit(node, and(node.children.map(foldSameFieldOrs), node.label));
@@ -88,8 +96,10 @@ export function foldSameFieldOrs(node: Node): Node {
   }
 }
 
-function mergeMatches(a: MatchNode, b: MatchNode): MatchNode {
-  return inherit(a, match(a.field, [...a.patterns, ...b.patterns], a.caseInsensitive, a.label));
+/** One leaf with the patterns of all the leaves, in order; it keeps the first leaf's origin. */
+function mergeMatches(leaves: readonly MatchNode[]): MatchNode {
+  const first = leaves[0] as MatchNode;
+  return inherit(first, match(first.field, leaves.flatMap((l) => l.patterns), first.caseInsensitive, first.label));
 }
 
 function relabel(node: Node, label: string | undefined): Node {

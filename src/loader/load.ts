@@ -1,12 +1,15 @@
 /** Finds, type-checks, runs and validates rule modules. Nothing is returned as loaded unless all of it is sound. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import { codeFrame, type Diagnostic } from '../diagnostics.js';
-import { drainProblems } from '../dsl/problems.js';
+import { drainProblems, locationInStack, registerGeneratedFile, type SourceLocation } from '../dsl/problems.js';
+import type { RuleSpec } from '../dsl/rule.js';
 import { isRule, type Rule } from '../model/rule.js';
-import { typecheckRules } from './typecheck.js';
+import * as siemc from '../index.js';
+import { projectOf } from '../cache/project.js';
+import { bundleRules, instantiateBundle } from './bundle.js';
+import { ModuleGraph, NeedsBundle } from './modules.js';
+import { createTypechecker, type Typechecker } from './typecheck.js';
 import { validateRules } from './validate.js';
 
 export interface LoadResult {
@@ -30,37 +33,135 @@ export function findRuleFiles(dir: string): string[] {
 export interface LoadOptions {
   /** Skip the TypeScript check (faster; for tests that load known-good rules). */
   readonly typecheck?: boolean;
+  /** Keep nothing in the project's .siemc/cache (default: keep type-check state, compiled modules, test verdicts). */
+  readonly cache?: boolean;
+  /** A checker kept between loads (watch mode), instead of a new one per load. */
+  readonly typechecker?: Typechecker;
 }
 
 export async function loadRules(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const files = findRuleFiles(dir);
+  const project = projectOf(dir);
   if (options.typecheck !== false) {
-    const typeErrors = typecheckRules(files, dir);
+    const checker = options.typechecker ?? createTypechecker(dir, options.cache === false ? {} : { stateDir: project.rulesCacheDir });
+    const typeErrors = await checker.check(files);
     if (typeErrors.length > 0) return { rules: [], diagnostics: typeErrors };
   }
-  const rules: Rule[] = [];
-  const diagnostics: Diagnostic[] = [];
-  drainProblems();
-  for (const file of files) {
-    try {
-      const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
-      // A module namespace lists exports alphabetically; source order reads better in diagnostics.
-      const found = Object.values(mod).filter(isRule).sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0));
-      for (const rule of found) if (!rules.includes(rule)) rules.push(rule);
-    } catch (e) {
-      diagnostics.push({ code: 'SIEMC-L001', severity: 'error', message: `${file} failed to load: ${(e as Error).message}` });
-    }
-    for (const p of drainProblems()) {
-      const frame = p.location === undefined ? undefined : codeFrame(readFileSync(p.location.file, 'utf8'), p.location.line, p.location.column);
-      diagnostics.push({
-        code: p.code,
-        severity: 'error',
-        message: p.message,
-        ...(p.location === undefined ? {} : { location: p.location }),
-        ...(frame === undefined ? {} : { frame }),
-      });
-    }
+  const { rules, diagnostics } = await runRuleModules(files, project.root, options.cache === false ? {} : { cacheDir: project.cacheDir });
+  const all = [...diagnostics, ...validateRules(rules, options.cache === false ? {} : { testCacheFile: join(project.rulesCacheDir, 'test-verdicts.json') })];
+  return all.some((d) => d.severity === 'error') ? { rules: [], diagnostics: all } : { rules, diagnostics: all };
+}
+
+let loads = 0;
+
+function problemDiagnostic(code: string, message: string, location: SourceLocation | undefined): Diagnostic {
+  let frame: string | undefined;
+  try {
+    frame = location === undefined ? undefined : codeFrame(readFileSync(location.file, 'utf8'), location.line, location.column);
+  } catch {
+    frame = undefined;
   }
-  diagnostics.push(...validateRules(rules));
-  return diagnostics.some((d) => d.severity === 'error') ? { rules: [], diagnostics } : { rules, diagnostics };
+  return { code, severity: 'error', message, ...(location === undefined ? {} : { location }), ...(frame === undefined ? {} : { frame }) };
+}
+
+interface RunnableModule {
+  readonly file: string;
+  readonly load: () => unknown;
+}
+
+/** How the modules are run: compiled one by one and cached (default), or as one bundle. */
+interface ModuleRunner {
+  /** Compile errors, or the modules in file order. */
+  prepare(api: object): Promise<{ errors: readonly { message: string; location?: SourceLocation }[]; modules: readonly RunnableModule[] }>;
+  close(): void;
+}
+
+function graphRunner(files: readonly string[], rootDir: string, cacheDir: string | undefined): ModuleRunner {
+  let graph: ModuleGraph | undefined;
+  return {
+    async prepare(api) {
+      const g = new ModuleGraph({ rootDir, siemcModule: api, ...(cacheDir === undefined ? {} : { cacheDir }) });
+      graph = g;
+      const errors = await g.prepare(files);
+      return { errors, modules: files.map((file) => ({ file, load: () => g.require(file) })) };
+    },
+    close: () => graph?.close(),
+  };
+}
+
+function bundleRunner(files: readonly string[], rootDir: string, cacheDir: string): ModuleRunner {
+  let unregister = (): void => undefined;
+  return {
+    async prepare(api) {
+      // Named per load: stack positions are mapped by file name. Never written to disk.
+      const bundle = await bundleRules(files, rootDir, join(cacheDir, `rules-bundle-${process.pid}-${++loads}.cjs`));
+      if (Array.isArray(bundle)) return { errors: bundle, modules: [] };
+      unregister = registerGeneratedFile(bundle.file, bundle.map);
+      return { errors: [], modules: instantiateBundle(bundle, api, rootDir) };
+    },
+    close: () => unregister(),
+  };
+}
+
+export interface RunOptions {
+  /** Keep compiled modules in this cache folder (default: compile every module again). */
+  readonly cacheDir?: string;
+}
+
+/**
+ * Runs every rule module and collects the rules they export, in file order and source order
+ * within a file. A rule built but not exported is an error: it would silently not be built.
+ */
+export async function runRuleModules(files: readonly string[], rootDir: string, options: RunOptions = {}): Promise<LoadResult> {
+  const first = await runWith(graphRunner(files, rootDir, options.cacheDir));
+  return first ?? ((await runWith(bundleRunner(files, rootDir, options.cacheDir ?? join(rootDir, '.siemc', 'cache')))) as LoadResult);
+}
+
+/** The loaded rules, or undefined when a module needs the bundler (the graph runner only). */
+async function runWith(runner: ModuleRunner): Promise<LoadResult | undefined> {
+  const diagnostics: Diagnostic[] = [];
+  const built: Rule[] = [];
+  const api = {
+    ...siemc,
+    defineRule: (spec: RuleSpec): Rule => {
+      const rule = siemc.defineRule(spec);
+      built.push(rule);
+      return rule;
+    },
+  };
+  const rules: Rule[] = [];
+  const exported = new Set<Rule>();
+  try {
+    drainProblems();
+    const { errors, modules } = await runner.prepare(api);
+    if (errors.length > 0) return { rules: [], diagnostics: errors.map((e) => problemDiagnostic('SIEMC-L001', e.message, e.location)) };
+    for (const module of modules) {
+      try {
+        const exports = Object.values(module.load() as Record<string, unknown>);
+        // Exports come alphabetically; source order reads better in diagnostics.
+        const found = exports.filter(isRule).sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0));
+        for (const rule of found) {
+          if (!exported.has(rule)) rules.push(rule);
+          exported.add(rule);
+        }
+      } catch (e) {
+        if (e instanceof NeedsBundle) return undefined;
+        const message = e instanceof Error ? e.message : String(e);
+        const at = e instanceof Error ? locationInStack(e.stack ?? '') : undefined;
+        diagnostics.push(problemDiagnostic('SIEMC-L001', `${module.file} failed to load: ${message}`, at));
+      }
+      for (const p of drainProblems()) diagnostics.push(problemDiagnostic(p.code, p.message, p.location));
+    }
+  } finally {
+    runner.close();
+    drainProblems();
+  }
+  for (const rule of built) {
+    if (!exported.has(rule))
+      diagnostics.push({
+        ...problemDiagnostic('SIEMC-L002', `rule ${rule.id} is defined with defineRule but not exported, so siemc cannot build it; export it from its module`, rule.location),
+        rule: rule.id,
+      });
+  }
+  return { rules, diagnostics };
 }

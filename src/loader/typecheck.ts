@@ -1,13 +1,30 @@
 /**
- * Type-checks rule sources with the TypeScript compiler (through ts-morph) before anything runs:
- * a misspelt ECS field or a number compared with a keyword stops the build at its line.
+ * Type-checks rule sources with the TypeScript compiler before anything runs: a misspelt ECS
+ * field or a number compared with a keyword stops the build at its line.
+ *
+ * One program per run, and incremental, with state in the project's .siemc/cache:
+ *   - nothing changed since the last run: its diagnostics, without starting TypeScript;
+ *   - only rule-side modules changed (not siemc's types, a lib, the tsconfig, nor a file that
+ *     declares globals): a program of just the changed files and the files that import them,
+ *     every other file's diagnostics kept from before (a rule depends only on what it imports);
+ *   - otherwise: the whole program, through TypeScript's builder and its build info, which
+ *     re-checks only files whose dependencies' shapes changed.
+ * In watch mode the checker also keeps parsed files between runs. Plain-data test events are
+ * blanked before checking (./test-data.ts); they cannot fail.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { Project, ts } from 'ts-morph';
+import type ts from 'typescript';
 import { codeFrame, type Diagnostic } from '../diagnostics.js';
+import { readCacheJson, writeCacheJson, writeCacheText } from '../cache/store.js';
+import { siemcVersion } from '../cache/version.js';
+import { blankPlainTests } from './test-data.js';
 
-function findTsconfig(start: string): string | undefined {
+type TS = typeof ts;
+
+export function findTsconfig(start: string): string | undefined {
   for (let dir = resolve(start); ; dir = dirname(dir)) {
     const candidate = join(dir, 'tsconfig.json');
     if (existsSync(candidate)) return candidate;
@@ -15,31 +32,272 @@ function findTsconfig(start: string): string | undefined {
   }
 }
 
-export function typecheckRules(files: readonly string[], rulesDir: string): Diagnostic[] {
-  const tsConfigFilePath = findTsconfig(rulesDir);
-  const project =
-    tsConfigFilePath === undefined
-      ? new Project({ compilerOptions: { strict: true, module: ts.ModuleKind.ES2022, moduleResolution: ts.ModuleResolutionKind.Bundler, noEmit: true, skipLibCheck: true } })
-      : new Project({ tsConfigFilePath, skipAddingFilesFromTsConfig: true });
-  for (const f of files) project.addSourceFileAtPath(f);
-  const out: Diagnostic[] = [];
-  for (const d of project.getPreEmitDiagnostics()) {
-    const message = ts.flattenDiagnosticMessageText(d.compilerObject.messageText, '\n');
-    const source = d.getSourceFile();
-    const start = d.getStart();
-    if (source === undefined || start === undefined) {
-      out.push({ code: `SIEMC-TS${d.getCode()}`, severity: 'error', message });
-      continue;
-    }
-    const { line, column } = source.getLineAndColumnAtPos(start);
-    const file = source.getFilePath();
-    out.push({
-      code: `SIEMC-TS${d.getCode()}`,
-      severity: 'error',
-      message,
-      location: { file, line, column },
-      frame: codeFrame(readFileSync(file, 'utf8'), line, column),
-    });
+const hash = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** Size and modification time: when both are as recorded, the content hash is not recomputed. */
+function stamp(file: string): string | undefined {
+  try {
+    const s = statSync(file);
+    return `${s.size}:${s.mtimeMs}`;
+  } catch {
+    return undefined;
   }
-  return out;
+}
+
+/** What the last run knew about one rule-side file (a module outside node_modules, not a .d.ts). */
+interface FileState {
+  /** Files it imports, resolved. */
+  readonly imports: readonly string[];
+  /** A script, or a module declaring globals or augmenting modules: its edits can affect any file. */
+  readonly global: boolean;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+interface CheckState {
+  readonly format: string;
+  readonly key: string;
+  readonly roots: readonly string[];
+  /** Every file the program read (rules, siemc's types, TypeScript's libs), by content hash. */
+  readonly inputs: Readonly<Record<string, string>>;
+  /** Their size and modification time when hashed. */
+  readonly stamps: Readonly<Record<string, string>>;
+  readonly files: Readonly<Record<string, FileState>>;
+  /** Config, option and global diagnostics, and those of files outside the rule side. */
+  readonly general: readonly Diagnostic[];
+}
+
+const STATE_FORMAT = 'siemc-typecheck-state/3';
+
+function typescriptVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (JSON.parse(readFileSync(require.resolve('typescript/package.json'), 'utf8')) as { version: string }).version;
+}
+
+function readOrUndefined(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+const isRuleSide = (file: string): boolean => /\.[cm]?tsx?$/.test(file) && !/\.d\.[cm]?ts$/.test(file) && !file.includes('/node_modules/');
+
+export interface TypecheckerOptions {
+  /** Where to keep TypeScript's build info and the last run's state; none: no cache. */
+  readonly stateDir?: string;
+}
+
+export interface Typechecker {
+  /** All type errors of the rule files, each with file:line:col and a code frame. */
+  check(files: readonly string[]): Promise<Diagnostic[]>;
+  /** How the last check ran (for the bench and tests). */
+  readonly lastMode: 'unchanged' | 'subset' | 'full' | undefined;
+}
+
+/** All diagnostics of a state, file by file in path order. */
+function diagnosticsOf(state: CheckState): Diagnostic[] {
+  const files = Object.keys(state.files).sort();
+  return [...state.general, ...files.flatMap((f) => state.files[f]?.diagnostics ?? [])];
+}
+
+/** A checker for one rules folder; keep it between runs (watch mode) to reuse parsed files. */
+export function createTypechecker(rulesDir: string, options: TypecheckerOptions = {}): Typechecker {
+  const tsconfig = findTsconfig(rulesDir);
+  const statePath = options.stateDir === undefined ? undefined : join(options.stateDir, 'typecheck.json');
+  const sourceCache = new Map<string, { readonly version: string; readonly file: ts.SourceFile }>();
+  let previous: ts.EmitAndSemanticDiagnosticsBuilderProgram | undefined;
+  let memoryState: CheckState | undefined;
+  let tsModule: TS | undefined;
+  let lastMode: Typechecker['lastMode'];
+  const key = hash(JSON.stringify([STATE_FORMAT, siemcVersion(), typescriptVersion(), tsconfig ?? null, tsconfig === undefined ? null : readOrUndefined(tsconfig)]));
+
+  const loadState = (): CheckState | undefined => {
+    const state = memoryState ?? (statePath === undefined ? undefined : readCacheJson<CheckState>(statePath, STATE_FORMAT));
+    return state?.key === key ? state : undefined;
+  };
+
+  /** A host that reads through the parse cache, blanks plain test data and records what it read. */
+  const makeHost = (t: TS, compilerOptions: ts.CompilerOptions, inputs: Record<string, string>, stamps: Record<string, string>): ts.CompilerHost => {
+    const host = t.createIncrementalCompilerHost(compilerOptions, t.sys);
+    host.getSourceFile = (fileName, languageVersion) => {
+      const text = readOrUndefined(fileName);
+      if (text === undefined) return undefined;
+      const version = hash(text);
+      inputs[fileName] = version;
+      const st = stamp(fileName);
+      if (st !== undefined) stamps[fileName] = st;
+      const known = sourceCache.get(fileName);
+      if (known !== undefined && known.version === version) return known.file;
+      const file = t.createSourceFile(fileName, isRuleSide(fileName) ? blankPlainTests(text) : text, languageVersion);
+      // The builder compares versions to find what changed since the build info was written.
+      (file as ts.SourceFile & { version: string }).version = version;
+      sourceCache.set(fileName, { version, file });
+      return file;
+    };
+    host.writeFile = (fileName, text) => writeCacheText(fileName, text);
+    return host;
+  };
+
+  const fileState = (t: TS, program: ts.Program, host: ts.CompilerHost, sf: ts.SourceFile, diagnostics: readonly Diagnostic[]): FileState => {
+    const compilerOptions = program.getCompilerOptions();
+    const imports: string[] = [];
+    for (const ref of t.preProcessFile(sf.text, true, true).importedFiles) {
+      const resolved = t.resolveModuleName(ref.fileName, sf.fileName, compilerOptions, host).resolvedModule?.resolvedFileName;
+      if (resolved !== undefined) imports.push(resolved);
+    }
+    const global =
+      !t.isExternalModule(sf) ||
+      sf.statements.some((s) => t.isModuleDeclaration(s) && (t.isStringLiteral(s.name) || s.name.text === 'global' || (t.getCombinedModifierFlags(s) & t.ModifierFlags.Ambient) !== 0));
+    return { imports, global, diagnostics };
+  };
+
+  const save = (state: CheckState): void => {
+    memoryState = state;
+    if (statePath !== undefined) writeCacheJson(statePath, state);
+  };
+
+  /** The changed and affected rule-side files, or undefined when only a whole-program check is sound. */
+  const plan = (state: CheckState, files: readonly string[]): { changed: Set<string>; affected: string[] } | undefined => {
+    const roots = new Set(files);
+    const changed = new Set<string>();
+    for (const [file, version] of Object.entries(state.inputs)) {
+      if (state.stamps[file] !== undefined && stamp(file) === state.stamps[file]) continue;
+      const text = readOrUndefined(file);
+      if (text === undefined || hash(text) !== version) changed.add(file);
+    }
+    for (const f of files) if (state.files[f] === undefined && state.inputs[f] === undefined) changed.add(f);
+    for (const f of state.roots) if (!roots.has(f)) changed.add(f);
+    for (const f of changed) if (!isRuleSide(f) || state.files[f]?.global === true) return undefined;
+    const importers = new Map<string, string[]>();
+    for (const [file, s] of Object.entries(state.files)) for (const i of s.imports) importers.set(i, [...(importers.get(i) ?? []), file]);
+    const affected = new Set<string>();
+    const visit = (f: string): void => {
+      if (affected.has(f)) return;
+      affected.add(f);
+      for (const i of importers.get(f) ?? []) visit(i);
+    };
+    for (const f of changed) visit(f);
+    // Many files affected: the builder, with its build info, does that as well.
+    if (affected.size > Math.max(50, files.length / 4)) return undefined;
+    return { changed, affected: [...affected].filter((f) => roots.has(f)) };
+  };
+
+  const checkSubset = async (t: TS, state: CheckState, files: readonly string[], changed: Set<string>, affected: readonly string[]): Promise<Diagnostic[] | undefined> => {
+    const { options: compilerOptions } = compilerOptionsFor(t, tsconfig, undefined);
+    const inputs: Record<string, string> = { ...state.inputs };
+    const stamps: Record<string, string> = { ...state.stamps };
+    for (const f of changed) {
+      delete inputs[f];
+      delete stamps[f];
+    }
+    const host = makeHost(t, compilerOptions, inputs, stamps);
+    const program = t.createProgram({ rootNames: [...affected], options: compilerOptions, host });
+    const recheck = new Set([...affected, ...changed]);
+    const fileStates: Record<string, FileState> = {};
+    // Unchanged files keep their entries; changed ones are re-entered if the program still reads them.
+    for (const [f, s] of Object.entries(state.files)) if (!changed.has(f)) fileStates[f] = s;
+    for (const sf of program.getSourceFiles()) {
+      if (!isRuleSide(sf.fileName)) continue;
+      if (!recheck.has(sf.fileName) && state.files[sf.fileName] !== undefined) continue;
+      const ds = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)].map((d) => toDiagnostic(t, d));
+      const s = fileState(t, program, host, sf, ds);
+      if (s.global) return undefined; // a new global: only the whole program can say what it affects
+      fileStates[sf.fileName] = s;
+    }
+    const general = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()].map((d) => toDiagnostic(t, d));
+    const next: CheckState = { format: STATE_FORMAT, key, roots: [...files], inputs, stamps, files: fileStates, general };
+    save(next);
+    return diagnosticsOf(next);
+  };
+
+  const checkFull = (t: TS, files: readonly string[]): Diagnostic[] => {
+    const { options: compilerOptions, configDiagnostics } = compilerOptionsFor(t, tsconfig, options.stateDir);
+    const inputs: Record<string, string> = {};
+    const stamps: Record<string, string> = {};
+    const host = makeHost(t, compilerOptions, inputs, stamps);
+    const old = previous ?? (options.stateDir === undefined ? undefined : t.readBuilderProgram(compilerOptions, host));
+    const builder = t.createEmitAndSemanticDiagnosticsBuilderProgram([...files], compilerOptions, host, old, configDiagnostics);
+    const program = builder.getProgram();
+    const general = [...configDiagnostics, ...builder.getOptionsDiagnostics(), ...builder.getGlobalDiagnostics()].map((d) => toDiagnostic(t, d));
+    const fileStates: Record<string, FileState> = {};
+    for (const sf of program.getSourceFiles()) {
+      const ds = [...builder.getSyntacticDiagnostics(sf), ...builder.getSemanticDiagnostics(sf)].map((d) => toDiagnostic(t, d));
+      if (isRuleSide(sf.fileName)) fileStates[sf.fileName] = fileState(t, program, host, sf, ds);
+      else general.push(...ds);
+    }
+    // With noEmit this writes only the build info.
+    if (options.stateDir !== undefined) builder.emit();
+    previous = builder;
+    const state: CheckState = { format: STATE_FORMAT, key, roots: [...files], inputs, stamps, files: fileStates, general };
+    save(state);
+    return diagnosticsOf(state);
+  };
+
+  return {
+    get lastMode() {
+      return lastMode;
+    },
+    async check(files) {
+      const state = loadState();
+      const p = state === undefined ? undefined : plan(state, files);
+      if (state !== undefined && p !== undefined && p.changed.size === 0) {
+        lastMode = 'unchanged';
+        return diagnosticsOf(state);
+      }
+      tsModule ??= (await import('typescript')).default;
+      if (state !== undefined && p !== undefined) {
+        const result = await checkSubset(tsModule, state, files, p.changed, p.affected);
+        if (result !== undefined) {
+          lastMode = 'subset';
+          return result;
+        }
+      }
+      lastMode = 'full';
+      return checkFull(tsModule, files);
+    },
+  };
+}
+
+function compilerOptionsFor(t: TS, tsconfig: string | undefined, stateDir: string | undefined): { options: ts.CompilerOptions; configDiagnostics: readonly ts.Diagnostic[] } {
+  const base: ts.CompilerOptions =
+    tsconfig === undefined
+      ? { strict: true, target: t.ScriptTarget.ES2022, module: t.ModuleKind.ES2022, moduleResolution: t.ModuleResolutionKind.Bundler, skipLibCheck: true }
+      : {};
+  let configDiagnostics: readonly ts.Diagnostic[] = [];
+  let parsed: ts.CompilerOptions = base;
+  if (tsconfig !== undefined) {
+    const unrecoverable: ts.Diagnostic[] = [];
+    const config = t.getParsedCommandLineOfConfigFile(tsconfig, {}, { ...t.sys, onUnRecoverableConfigFileDiagnostic: (d) => unrecoverable.push(d) });
+    parsed = config?.options ?? base;
+    configDiagnostics = [...unrecoverable, ...(config?.errors ?? [])];
+  }
+  // Check only: nothing is emitted but the build info, whatever the project's settings.
+  const options: ts.CompilerOptions = { ...parsed, noEmit: true, composite: false, declaration: false, declarationMap: false, emitDeclarationOnly: false, sourceMap: false, inlineSourceMap: false };
+  if (stateDir !== undefined) Object.assign(options, { incremental: true, tsBuildInfoFile: join(stateDir, 'tsbuildinfo.json') });
+  else Object.assign(options, { incremental: false, tsBuildInfoFile: undefined });
+  return { options, configDiagnostics };
+}
+
+function toDiagnostic(t: TS, d: ts.Diagnostic): Diagnostic {
+  const message = t.flattenDiagnosticMessageText(d.messageText, '\n');
+  const code = `SIEMC-TS${d.code}`;
+  if (d.file === undefined || d.start === undefined) return { code, severity: 'error', message };
+  const pos = t.getLineAndCharacterOfPosition(d.file, d.start);
+  const line = pos.line + 1;
+  const column = pos.character + 1;
+  const file = d.file.fileName;
+  const text = readOrUndefined(file);
+  return {
+    code,
+    severity: 'error',
+    message,
+    location: { file, line, column },
+    ...(text === undefined ? {} : { frame: codeFrame(text, line, column) }),
+  };
+}
+
+/** Type-checks the rule files once (see createTypechecker for keeping a checker). */
+export function typecheckRules(files: readonly string[], rulesDir: string, options: TypecheckerOptions = {}): Promise<Diagnostic[]> {
+  return createTypechecker(rulesDir, options).check(files);
 }

@@ -6,7 +6,7 @@ import { compileRules, type CompileOptions } from '../compile.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { runtimeMetadata } from '../model/defaults.js';
 import type { Rule } from '../model/rule.js';
-import { stableJson, sortKeys } from '../util/stable-json.js';
+import { stableJson, sortKeys, visibleJson } from '../util/stable-json.js';
 import { kibanaRule } from './kibana.js';
 import { renderTemplate } from './templates.js';
 
@@ -17,7 +17,7 @@ export function packageRules(rules: readonly Rule[], options: CompileOptions = {
   const kibana = rules.map((r) => kibanaRule(r, text(r, 'eql')));
   kibana.forEach((k, i) => files.set(`kibana/${(rules[i] as Rule).id}.json`, stableJson(k)));
   // Kibana's import format: one rule per line.
-  files.set('kibana/rules.ndjson', kibana.map((k) => JSON.stringify(sortKeys(k))).join('\n') + '\n');
+  files.set('kibana/rules.ndjson', kibana.map((k) => visibleJson(JSON.stringify(sortKeys(k)))).join('\n') + '\n');
   files.set(
     'splunk/savedsearches.conf',
     renderTemplate('splunk/savedsearches.conf.hbs', {

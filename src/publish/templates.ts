@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
+import { codePointName, replaceInvisible } from '../util/invisible.js';
 
 const TARGETS = new URL('../../targets/', import.meta.url);
 
@@ -17,7 +18,10 @@ const hbs = Handlebars.create();
  * has a newline inside a string).
  */
 export function confValue(text: string): string {
-  return text
+  // A .conf file has no escapes: a control or invisible character would go in raw (a NUL would
+  // end the value in Splunk's C++ reader). The SPL backend never writes one and rule metadata
+  // may not hold one (SIEMC-R045); should one come anyway, it is shown as `<U+202E>`, not hidden.
+  return replaceInvisible(text, (cp) => (cp === 0x09 || cp === 0x0a || cp === 0x0d ? String.fromCharCode(cp) : `<${codePointName(cp)}>`))
     .replace(/\r\n?/g, '\n')
     .replace(/\n+$/, '')
     .split('\n')

@@ -35,6 +35,37 @@ describe('siemc build', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('reports what no type check caught in a @ts-nocheck rule, each at its line, in one sentence', () => {
+    const out = join(tmp(), 'out');
+    const r = siemc(['build', '--rules', `${BAD}/untyped-rules`, '--out', out]);
+    expect(r.status).toBe(1);
+    const at = (line: number, code: string, message: string): void => {
+      expect(r.stderr).toMatch(new RegExp(`untyped-rules/rules\\.ts:${line}:\\d+: error ${code}: ${message}`));
+    };
+    at(25, 'SIEMC-R040', 'severity "urgent" is not one of low, medium, high, critical');
+    at(26, 'SIEMC-R020', 'MITRE tactic id "TA011" is not of the form TA0000');
+    at(26, 'SIEMC-R022', 'MITRE sub-technique id "T1103\\.001" is not of the form T1102\\.000');
+    at(27, 'SIEMC-R041', 'schedule interval "5 minutes" is not a whole number');
+    at(27, 'SIEMC-R042', 'schedule from "9m" is not date math');
+    at(28, 'SIEMC-R044', 'tags must be an array of strings, not "Windows"');
+    at(28, 'SIEMC-R044', 'author must be an array of strings');
+    at(29, 'SIEMC-R043', 'name must be a string, not number 42');
+    at(29, 'SIEMC-R004', 'risk score "21" is not an integer');
+    at(30, 'SIEMC-R047', 'unknown rule field "severty"');
+    at(31, 'SIEMC-R033', 'test 1 expects "yes"');
+    at(32, 'SIEMC-R045', 'description holds U\\+202E');
+    at(33, 'SIEMC-R001', 'rule id 12 is not a lower-case UUID');
+    at(34, 'SIEMC-R018', 'field name "" is not a dotted name');
+    at(35, 'SIEMC-R018', 'field name "a\\|b" is not a dotted name');
+    at(36, 'SIEMC-R017', 'a value for process\\.name "a\\\\u0000b" holds a NUL character');
+    at(37, 'SIEMC-R019', 'a value for process\\.name must be a string, not number 5');
+    at(38, 'SIEMC-R019', "the rule's query must be a condition");
+    // DSL problems come with a code frame at the call.
+    expect(r.stderr).toContain("> 35 | export const pipeField = defineRule({ ...ok, id: '10000000-0000-4000-8000-000000000011', query: customField('a|b'");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('prints diagnostics as JSON lines with --format json', () => {
     const r = siemc(['build', '--rules', `${BAD}/invalid-rules`, '--out', join(tmp(), 'out'), '--format', 'json']);
     const lines = r.stderr.trim().split('\n').map((l) => JSON.parse(l) as { code: string; location?: { line: number } });

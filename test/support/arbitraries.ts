@@ -9,6 +9,8 @@ import { ANY_RUN, ONE_CHAR, literalPart, makePattern, type Pattern } from '../..
 const NASTY = [
   '"', "'", '\\', '*', '?', '|', '(', ')', ':', '<', '>', '{', '}', '[', ']', '=', '!', '~', '#', '@', '&',
   ' ', '\t', '\n', '\r', '`', '$', '%', '^', '/', ',', ';', '-', '+', '.', 'é', 'ß', 'İ', '€', '😀', '\u0000', '\u001f', '\u0085', '\u2028', '\u2029',
+  // Invisible in a diff: a C1 control, bidi controls (override, isolate, marks), zero-width characters, a no-break space.
+  '\u009b', '\u202e', '\u2066', '\u200e', '\u061c', '\u200b', '\u2060', '\ufeff', '\u00a0',
 ];
 
 /** One character: mostly ASCII letters and digits, often a nasty one. */

@@ -33,7 +33,8 @@ export function toOldDialect(text: string): string | undefined {
     if (hex !== null) {
       const decoded = String.fromCharCode(parseInt(hex[1] as string, 16));
       if (!quoted && decoded === 'n') return undefined;
-      out += decoded;
+      // Inside quotes a decoded backslash or quote is still a character, so it keeps its escape there.
+      out += quoted && (decoded === '\\' || decoded === '"') ? `\\${decoded}` : decoded;
       i += 5;
     } else if (!quoted && (next === '{' || next === '}')) {
       out += next;

@@ -21,7 +21,8 @@ import { ANY_RUN, exactPattern, literalPart, makePattern, type Pattern } from '.
 export type KqlValue =
   | { readonly kind: 'quoted'; readonly text: string }
   | { readonly kind: 'text'; readonly text: string }
-  | { readonly kind: 'wildcard'; readonly pattern: Pattern }
+  /** `raw`: the value's source text, which Elasticsearch's own `kql` query reads differently (asElasticsearchKqlQuery). */
+  | { readonly kind: 'wildcard'; readonly pattern: Pattern; readonly raw?: string }
   | { readonly kind: 'boolean'; readonly value: boolean }
   | { readonly kind: 'null' };
 
@@ -217,7 +218,10 @@ class Parser {
     return this.quoted(pos) ?? this.unquoted(pos);
   }
 
-  /** QuotedString: `\t \r \n`, `\uXXXX`, `\\`, `\"`; any other character (a lone backslash included) as is. */
+  /**
+   * QuotedString: `\t \r \n`, `\uXXXX`, `\\`, `\"`; any other character (a lone backslash included) as is.
+   * The string must also end where Elasticsearch's own lexer ends it (see `elasticsearchQuotedEnd`).
+   */
   private quoted(pos: number): { value: KqlValue; pos: number } | null {
     if (this.input[pos] !== '"') return null;
     let p = pos + 1;
@@ -225,7 +229,15 @@ class Parser {
     for (;;) {
       const ch = this.input[p];
       if (ch === undefined) return null;
-      if (ch === '"') return { value: { kind: 'quoted', text }, pos: p + 1 };
+      if (ch === '"') {
+        const es = elasticsearchQuotedEnd(this.input, pos);
+        if (es !== p + 1) {
+          throw new KqlSyntaxError(
+            `Elasticsearch's kql lexer reads the string at ${pos} as ${JSON.stringify(this.input.slice(pos, es))}, Kibana's as ${JSON.stringify(this.input.slice(pos, p + 1))}`,
+          );
+        }
+        return { value: { kind: 'quoted', text }, pos: p + 1 };
+      }
       const escaped = this.escapedWhitespace(p) ?? this.escapedUnicode(p);
       if (escaped !== null) {
         text += escaped.text;
@@ -307,10 +319,29 @@ class Parser {
     if (sequence === 'true' || sequence === 'false') return { value: { kind: 'boolean', value: sequence === 'true' }, pos: p };
     if (wildcard && sequence.includes(MARKER)) {
       const parts = sequence.split(MARKER).flatMap((t, i) => (i === 0 ? [literalPart(t)] : [ANY_RUN, literalPart(t)]));
-      return { value: { kind: 'wildcard', pattern: makePattern(parts) }, pos: p };
+      return { value: { kind: 'wildcard', pattern: makePattern(parts), raw: this.input.slice(pos, p) }, pos: p };
     }
     return { value: { kind: 'text', text: sequence }, pos: p };
   }
+}
+
+/**
+ * Where Elasticsearch's own KQL lexer (x-pack-kql, ANTLR: `QUOTED_STRING: '"' QUOTED_CHAR* '"'`
+ * with `QUOTED_CHAR: ESCAPED_WHITESPACE | ESCAPE_UNICODE_SEQUENCE | '\\"' | ~["]`) ends the quoted
+ * string that opens at `start`. `\\` is not one of its escapes, so a backslash may stand alone
+ * or begin `\"`, and the lexer takes the longest token: it runs to the first quote that no
+ * backslash precedes, or else to the last quote of the input. `"a\\" or "b"` is one string
+ * there (`a\\" or `), which Kibana reads as two: the bug behind HTTP 400s for lists whose
+ * values end in a backslash. Found on a live node; the live KQL tests check it.
+ */
+export function elasticsearchQuotedEnd(input: string, start: number): number | undefined {
+  let last: number | undefined;
+  for (let j = start + 1; j < input.length; j++) {
+    if (input[j] !== '"') continue;
+    last = j + 1;
+    if (j === start + 1 || input[j - 1] !== '\\') return last;
+  }
+  return last;
 }
 
 export function parseKql(text: string): KqlNode {
@@ -443,10 +474,16 @@ export function splitWildcardsAtWhitespace(node: KqlNode): KqlNode {
 }
 
 /**
- * The KQL as Elasticsearch's own `kql` query (x-pack-kql, 9.5) runs it. Found on a live node:
- * it hands a wildcard value's text to Lucene's wildcard syntax without escaping it, so there a
- * `?` is a one-character wildcard and a backslash escapes the next character (`C\:\\Program*`
- * finds nothing; `a?b*` finds "a b"). Exact (quoted or wildcard-free) values are not affected.
+ * The KQL as Elasticsearch's own `kql` query (x-pack-kql, 9.5) runs it. Found on a live node,
+ * and in its source (KqlAstBuilder, ParserUtils):
+ *  - an unquoted value is a list of tokens split at whitespace, rejoined with one space;
+ *  - it is a wildcard only when some token has a `*` before any backslash (ParserUtils.hasWildcard
+ *    matches `[^\\]*[*].*` on the token's source text), so `C\:*` or `a\"b*` are not wildcards
+ *    there but exact terms whose text keeps the `*`;
+ *  - a wildcard's text goes to Lucene's wildcard syntax without escaping: a `?` is a
+ *    one-character wildcard and a backslash escapes the next character (`C\:\\Program*`
+ *    finds nothing; `a?b*` finds "a b").
+ * Quoted values are not affected.
  */
 export function asElasticsearchKqlQuery(node: KqlNode): KqlNode {
   switch (node.kind) {
@@ -459,10 +496,27 @@ export function asElasticsearchKqlQuery(node: KqlNode): KqlNode {
       return node;
     case 'is': {
       if (node.value.kind !== 'wildcard') return node;
-      const raw = node.value.pattern.map((p) => (p.kind === 'literal' ? p.text : p.kind === 'anyRun' ? '*' : '?')).join('');
-      return { ...node, value: { kind: 'wildcard', pattern: luceneWildcard(raw) } };
+      if (node.value.raw === undefined) return { ...node, value: { kind: 'wildcard', pattern: luceneWildcard(wildcardText(node.value.pattern)) } };
+      const tokens = node.value.raw.split(/[ \t\n\r\u3000]+/).filter((t) => t !== '');
+      // `*: *` and `f: *` are match-all and exists in both readings.
+      if (tokens.length === 1 && tokens[0] === '*') return node;
+      const text = tokens.map((t) => wildcardText(tokenPattern(t))).join(' ');
+      const wildcard = tokens.some((t) => /^[^\\]*\*/.test(t));
+      return { ...node, value: wildcard ? { kind: 'wildcard', pattern: luceneWildcard(text) } : { kind: 'quoted', text } };
     }
   }
+}
+
+/** A pattern's text with `*` for each run wildcard (and `?` for one-character ones). */
+function wildcardText(pattern: Pattern): string {
+  return pattern.map((p) => (p.kind === 'literal' ? p.text : p.kind === 'anyRun' ? '*' : '?')).join('');
+}
+
+/** One whitespace-free token of an unquoted value, decoded as the grammar decodes it. */
+function tokenPattern(token: string): Pattern {
+  const value = new Parser(token).literal(0)?.value;
+  if (value === undefined) throw new KqlSyntaxError(`not a value: ${token}`);
+  return valuePattern(value);
 }
 
 /** Lucene WildcardQuery syntax: `*` any run, `?` one character, `\` escapes the next character. */

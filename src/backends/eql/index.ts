@@ -7,7 +7,8 @@ import { assertNever, isLeaf, type LeafNode, type MatchNode, type Node } from '.
 import { exactValue, hasLiteralGlobChars, isExact, renderPattern, type Pattern } from '../../ir/pattern.js';
 import { irRegexToLucene, patternToLuceneRegex } from '../lucene-regex.js';
 import type { Backend, BackendContext } from '../backend.js';
-import { cidrOnNonIp, rangeBounds, splitRange } from '../common.js';
+import { cidrOnNonIp, loneSurrogate, rangeBounds, splitRange } from '../common.js';
+import { showInvisible } from '../../util/invisible.js';
 import { approximate, exact } from '../capabilities.js';
 import { EQL_KEYWORDS, eqlField, eqlString } from './strings.js';
 
@@ -27,7 +28,10 @@ export const eql: Backend = {
     'match.glob.ci': exact('`:` (case-insensitive wildcard)'),
     'match.literalGlobChar': exact('`:`/`like` cannot escape `*` or `?`: such patterns become `regex`/`regex~` with escapes'),
     'match.whitespaceGlob': exact('quoted strings'),
-    'match.specialChars': exact('double-quoted strings; backslash escapes for backslash, quote, newline, CR, tab; `\\u{XX}` for other control characters'),
+    'match.specialChars': exact(
+      'double-quoted strings; backslash escapes for backslash, quote, newline, CR, tab; `\\u{XX}` for other control characters, ' +
+        'bidi controls, zero-width and other invisible characters (a lone surrogate, which `\\u{...}` refuses, is SIEMC-A053)',
+    ),
     exists: exact('`f != null`; `f == null` when negated'),
     not: exact('`not` (Elasticsearch plans it as `must_not`: events without the field match)'),
     'equals.boolean': exact('`f == true`'),
@@ -69,8 +73,9 @@ function liftEventCategory(query: Node): { category: string; rest: Node | undefi
   return { category, rest };
 }
 
+/** A label as a comment: it cannot end the comment, and invisible characters show as `<U+202E>`. */
 function comment(node: Node): string {
-  return node.label === undefined ? '' : `/* ${node.label.replace(/\*\//g, '* /')} */ `;
+  return node.label === undefined ? '' : `/* ${showInvisible(node.label).replace(/\*\//g, '* /')} */ `;
 }
 
 /** Renders a node whose continuation lines are indented by `indent`. */
@@ -111,6 +116,8 @@ function renderNot(child: Node, indent: string, ctx: BackendContext): string {
   if (child.label === undefined) {
     if (child.kind === 'exists') return `${eqlField(child.field.name)} == null`;
     if (child.kind === 'match' && !child.caseInsensitive && child.patterns.every(isExact)) {
+      const surrogate = loneSurrogate(child, 'SIEMC-A053', 'EQL');
+      if (surrogate !== undefined) ctx.approximate(surrogate);
       const values = child.patterns.map(exactValue);
       return values.length === 1
         ? `${eqlField(child.field.name)} != ${eqlString(values[0] as string)}`
@@ -133,6 +140,8 @@ function single(items: readonly string[], indent: string): string {
 
 /** A leaf as one or more EQL expressions that are OR-ed together. */
 function leaf(node: LeafNode, indent: string, ctx: BackendContext): string[] {
+  const surrogate = loneSurrogate(node, 'SIEMC-A053', 'EQL');
+  if (surrogate !== undefined) ctx.approximate(surrogate);
   const f = eqlField(node.field.name);
   switch (node.kind) {
     case 'match':

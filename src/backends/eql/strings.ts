@@ -1,9 +1,13 @@
 /** EQL lexical rules: string literals and field names. */
 import { EQL_KEYWORDS } from '../../languages/eql.js';
+import { isInvisible } from '../../util/invisible.js';
 
 /**
  * A double-quoted EQL string. Only `\\ \" \n \r \t` and `\u{...}` are escapes, so every
- * backslash is doubled and other control characters use `\u{XX}`.
+ * backslash is doubled, and other control characters and the invisible ones (bidi controls,
+ * zero-width characters: src/util/invisible.ts) use `\u{XX}`, so that a diff shows them.
+ * Elasticsearch refuses `\u{...}` of a surrogate: a lone one is written as U+FFFD (the backend
+ * reports the leaf, SIEMC-A053).
  */
 export function eqlString(value: string): string {
   let out = '"';
@@ -15,7 +19,7 @@ export function eqlString(value: string): string {
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
     // Elasticsearch wants 2 to 8 hex digits.
-    else if (cp < 0x20 || cp === 0x7f) out += `\\u{${cp.toString(16).toUpperCase().padStart(2, '0')}}`;
+    else if (isInvisible(cp)) out += `\\u{${(cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp).toString(16).toUpperCase().padStart(2, '0')}}`;
     else out += ch;
   }
   return `${out}"`;

@@ -25,7 +25,10 @@ export const esdsl: Backend = {
     'match.glob.ci': exact('`wildcard` with `case_insensitive: true`'),
     'match.literalGlobChar': exact('`\\*`, `\\?` in the wildcard value'),
     'match.whitespaceGlob': exact('JSON strings'),
-    'match.specialChars': exact('JSON strings; backslashes doubled once more inside wildcard values'),
+    'match.specialChars': exact(
+      'JSON strings, `\\uXXXX` for control characters, bidi controls, zero-width and other invisible characters; ' +
+        'backslashes doubled once more inside wildcard values',
+    ),
     exists: exact('`exists`'),
     not: exact('`bool.must_not`'),
     'equals.boolean': exact('`term`'),

@@ -5,7 +5,8 @@
  * Facts this module relies on (target-semantics.md §3, and the grammar itself):
  * - Quoted strings read `\\` and `\"` as escapes, and also `\t \r \n` and `\uXXXX`; a backslash
  *   before anything else stays a backslash. So every backslash is doubled: `\\t` is a backslash
- *   and a `t`, never a tab.
+ *   and a `t`, never a tab. Elasticsearch's own lexer (x-pack-kql) has no `\\` escape and takes
+ *   `\"` as an escaped quote where it can, so a final backslash is written `\u005C` instead.
  * - Unquoted values must escape `\ ( ) : < > " * { }`; a backslash before any other character is
  *   a syntax error, except `\t \r \n`, `\uXXXX` and the keyword escapes `\or \and \not`.
  * - Unquoted values end before a keyword: `or`/`and` with whitespace on both sides, or `not`
@@ -15,37 +16,17 @@
  *   before splitting on it: the backend rewrites patterns those two rules would change.
  */
 
+import { isInvisible } from '../../util/invisible.js';
+
 /** The text Kibana's parser substitutes for each unquoted `*` before splitting the value on it. */
 export const KIBANA_WILDCARD_MARKER = '@kuery-wildcard@';
 
 /** Characters with a meaning in unquoted values (the grammar's `SpecialCharacter`). */
 const UNQUOTED_SPECIAL = new Set(['\\', '(', ')', ':', '<', '>', '"', '*', '{', '}']);
 
-/**
- * Characters written as `\uXXXX` in both quoted and unquoted text: controls (a NUL would make git
- * treat the snapshot as binary), lone surrogates (not writable as UTF-8), and invisible spaces and
- * format characters that a reviewer could not see in a diff. The ranges are spelled out rather
- * than taken from Unicode categories so that the output does not change with the Node version.
- */
-const INVISIBLE: readonly (readonly [number, number])[] = [
-  [0x00, 0x1f],
-  [0x7f, 0x9f],
-  [0xa0, 0xa0],
-  [0xad, 0xad],
-  [0x1680, 0x1680],
-  [0x180e, 0x180e],
-  [0x2000, 0x200f],
-  [0x2028, 0x202f],
-  [0x205f, 0x206f],
-  [0x3000, 0x3000],
-  [0xd800, 0xdfff],
-  [0xfeff, 0xfeff],
-  [0xfff9, 0xfffb],
-];
-
-function isInvisible(cp: number): boolean {
-  return INVISIBLE.some(([lo, hi]) => cp >= lo && cp <= hi);
-}
+// Characters written as `\uXXXX` in quoted and unquoted text alike: src/util/invisible.ts (a NUL
+// would also make git treat the snapshot as binary). All of them are in the BMP, so one `\uXXXX`
+// writes each.
 
 function hex4(cp: number): string {
   return `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -57,17 +38,25 @@ function whitespaceOrInvisible(ch: string): string | undefined {
   if (ch === '\n') return '\\n';
   if (ch === '\r') return '\\r';
   const cp = ch.codePointAt(0) ?? 0;
-  // Every code point listed above is in the BMP, so one `\uXXXX` writes it.
   return isInvisible(cp) ? hex4(cp) : undefined;
 }
 
-/** A double-quoted KQL string: an exact value, in which `*` is literal. */
+/**
+ * A double-quoted KQL string: an exact value, in which `*` is literal.
+ *
+ * A backslash that ends the value is written `\u005C`, not `\\`: Elasticsearch's own KQL lexer
+ * has no `\\` escape and reads `\"` as an escaped quote wherever that makes a longer string, so
+ * `"a\\" or "b"` would be one string running to the next quote (HTTP 400 or a different value).
+ * Elsewhere `\\` is unambiguous and easier to read.
+ */
 export function kqlQuoted(value: string): string {
   let out = '"';
-  for (const ch of value) {
-    if (ch === '\\' || ch === '"') out += `\\${ch}`;
+  const chars = Array.from(value);
+  chars.forEach((ch, i) => {
+    if (ch === '\\' && i === chars.length - 1) out += hex4(0x5c);
+    else if (ch === '\\' || ch === '"') out += `\\${ch}`;
     else out += whitespaceOrInvisible(ch) ?? ch;
-  }
+  });
   return `${out}"`;
 }
 

@@ -57,7 +57,7 @@ export const kql: Backend = {
         'is trimmed by the parser, so it is written as `*` (SIEMC-A104, widened)',
     ),
     'match.specialChars': exact(
-      'quoted: `\\\\`, `\\"`, `\\t \\n \\r`, `\\uXXXX` for controls and invisible characters; unquoted: a backslash before ' +
+      'quoted: `\\\\` (`\\u005C` at the end, which Elasticsearch would read as an escaped quote), `\\"`, `\\t \\n \\r`, `\\uXXXX` for controls, bidi controls, zero-width and other invisible characters; unquoted: a backslash before ' +
         '`\\ ( ) : < > " * { }`, `\\or`/`\\and`/`\\NOT`, `\\u006Eot` for a lower-case keyword `not`. The text ' +
         '`@kuery-wildcard@` in a wildcard value is Kibana\'s internal marker: its `@` become `*` (SIEMC-A105, widened)',
     ),
@@ -171,14 +171,14 @@ function matchValues(node: MatchNode, context: BackendContext): string[] {
     });
   }
   const findings: Findings = { oneChar: [], trimmed: [], marker: [], split: [] };
-  const values: string[] = [];
+  // A set keeps long lists linear; insertion order is the output order.
+  const values = new Set<string>();
   for (const p of node.patterns) {
-    const text = isExact(p) ? kqlQuoted(exactValue(p)) : unquotedValue(p, findings);
     // Two patterns can become the same text once `?` is written as `*`.
-    if (!values.includes(text)) values.push(text);
+    values.add(isExact(p) ? kqlQuoted(exactValue(p)) : unquotedValue(p, findings));
   }
   report(node, context, findings);
-  return values;
+  return [...values];
 }
 
 function report(node: MatchNode, context: BackendContext, findings: Findings): void {

@@ -13,7 +13,8 @@ import type { Backend, BackendContext } from '../backend.js';
 import { approximate, exact } from '../capabilities.js';
 import { buildDetection, type Detection, type Value } from './detection.js';
 import { attackTags, fieldNamer, logSource, sigmaLevel, type LogSource } from './metadata.js';
-import { yamlQuoteStyle } from './strings.js';
+import { yamlEscape, yamlQuoteStyle } from './strings.js';
+import { replaceInvisible, showInvisible } from '../../util/invisible.js';
 
 export const sigma: Backend = {
   name: 'sigma',
@@ -33,7 +34,8 @@ export const sigma: Backend = {
     'match.literalGlobChar': exact('`\\*`, `\\?`'),
     'match.whitespaceGlob': exact('single-quoted YAML scalars'),
     'match.specialChars': exact(
-      "single-quoted YAML (`''` for a quote), double-quoted YAML escapes for control characters; a backslash is doubled only before `*`, `?`, `\\` or at the end",
+      "single-quoted YAML (`''` for a quote); double-quoted YAML escapes (`\\x..`, `\\u....`) for control characters, bidi controls, " +
+        'zero-width and other invisible characters; a backslash is doubled only before `*`, `?`, `\\` or at the end',
     ),
     exists: exact('`f|exists: true`'),
     not: exact('`not` in the condition over `filter_*` selections (plain complement)'),
@@ -92,10 +94,11 @@ function renderRule(query: Node, context: BackendContext): string {
   set('level', plain(sigmaLevel(rule)));
   doc.contents = root;
   const yaml = doc.toString({ defaultKeyType: 'PLAIN', defaultStringType: 'QUOTE_SINGLE', lineWidth: 0, indentSeq: true });
-  // The yaml package leaves NEL, LS and PS raw inside double quotes, where YAML 1.1 readers
-  // (PyYAML, so pySigma) see line breaks and fold them. Only double-quoted scalars hold them
-  // (yamlQuoteStyle; comments have them replaced), so their YAML escapes are safe here.
-  return yaml.replace(/[\u0085\u2028\u2029]/g, (c) => (c === '\u0085' ? '\\N' : c === '\u2028' ? '\\L' : '\\P'));
+  // The yaml package escapes only C0 controls inside double quotes. Every scalar holding an
+  // invisible character is double-quoted (yamlQuoteStyle, keys included) and comments show them
+  // as `<U+202E>`, so every one left in the text sits inside double quotes, where its YAML escape
+  // reads back as the same character. (C0 left raw is the document's own newlines.)
+  return replaceInvisible(yaml, (cp) => (cp < 0x20 ? String.fromCharCode(cp) : yamlEscape(cp)));
 }
 
 /** Free text or a Sigma value: single-quoted, double-quoted when it holds control characters. */
@@ -137,6 +140,8 @@ function detectionNode(detection: Detection): YAMLMap {
     const body = new YAMLMap();
     for (const entry of selection.entries) {
       const key = new Scalar(entry.key);
+      // A key is plain unless it holds a character only double quotes can show (IR-level field names).
+      if (yamlQuoteStyle(entry.key) === 'QUOTE_DOUBLE') key.type = 'QUOTE_DOUBLE';
       if (entry.comment !== undefined) key.commentBefore = comment(entry.comment);
       body.items.push(new Pair(key, valueNode(entry.value)));
     }
@@ -148,10 +153,13 @@ function detectionNode(detection: Detection): YAMLMap {
   return map;
 }
 
-/** YAML comment text: one `#` line per `\n`-separated line (labels are free text: other line breaks become spaces). */
+/**
+ * YAML comment text: one `#` line per `\n`-separated line. Labels are free text: other line
+ * breaks become spaces, and invisible characters show as `<U+202E>`.
+ */
 function comment(text: string): string {
   return text
     .split('\n')
-    .map((line) => ` ${line.replace(/[\r\u0085\u2028\u2029]+/g, ' ')}`)
+    .map((line) => ` ${showInvisible(line.replace(/[\r\u0085\u2028\u2029]+/g, ' '))}`)
     .join('\n');
 }

@@ -10,6 +10,7 @@
  * written once, which keeps Windows paths readable: `C:\Program Files\\*.exe`.
  */
 import { UNICODE_PAIRED_ASCII_LETTERS, type Pattern } from '../../ir/pattern.js';
+import { hasInvisible } from '../../util/invisible.js';
 
 type Token = { readonly wildcard: '*' | '?' } | { readonly char: string };
 
@@ -47,12 +48,29 @@ export function sigmaKey(field: string, modifiers: readonly string[]): string {
   return [field, ...modifiers].join('|');
 }
 
-/** Characters YAML cannot carry readably (or at all) in a single-quoted scalar. */
-const NEEDS_DOUBLE_QUOTES = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/u;
+/** Characters YAML cannot carry at all in a single-quoted scalar (beyond the invisible ones). */
+const NON_CHARACTERS = /[\ufffe\uffff]/u;
 
-/** Single quotes are the Sigma convention; control characters read better as double-quoted escapes. */
+/**
+ * Single quotes are the Sigma convention; control characters and invisible ones (bidi controls,
+ * zero-width characters: src/util/invisible.ts) need double quotes, whose escapes show them.
+ */
 export function yamlQuoteStyle(text: string): 'QUOTE_SINGLE' | 'QUOTE_DOUBLE' {
-  return NEEDS_DOUBLE_QUOTES.test(text) ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
+  return hasInvisible(text) || NON_CHARACTERS.test(text) ? 'QUOTE_DOUBLE' : 'QUOTE_SINGLE';
+}
+
+/**
+ * The YAML escape of a character the yaml package leaves raw inside double quotes: it escapes
+ * C0 controls only (through JSON.stringify). NEL, LS and PS get their short escapes (left raw,
+ * YAML 1.1 readers such as PyYAML, so pySigma, would see line breaks and fold them).
+ */
+export function yamlEscape(cp: number): string {
+  if (cp === 0x85) return '\\N';
+  if (cp === 0x2028) return '\\L';
+  if (cp === 0x2029) return '\\P';
+  if (cp === 0xa0) return '\\_';
+  if (cp < 0x100) return `\\x${cp.toString(16).padStart(2, '0')}`;
+  return `\\u${cp.toString(16).padStart(4, '0')}`;
 }
 
 /** A name usable in a Sigma condition (`filter_discord_app`): lower-case letters, digits, `_`. */

@@ -10,11 +10,11 @@
  */
 import { runtimeMetadata } from '../../model/defaults.js';
 import { assertNever, isLeaf, type Node } from '../../ir/nodes.js';
-import { cidrOnNonIp, ipv4MappedCidr } from '../common.js';
+import { cidrOnNonIp, ipv4MappedCidr, loneSurrogate } from '../common.js';
 import type { Backend, BackendContext } from '../backend.js';
 import { approximate as approximateSupport, exact } from '../capabilities.js';
 import { approximate, renderSearch } from './search.js';
-import { searchWord, unquotableField } from './strings.js';
+import { searchWord, splComment, unquotableField } from './strings.js';
 import { renderWhere, toWhere } from './where.js';
 
 const STEP = '  ';
@@ -34,7 +34,10 @@ export const spl: Backend = {
     'match.glob.ci': exact('`search` ignores case; `(?i)` in `where` for ASCII letters, `(?-i:[sS])`, `(?-i:[kK])` and non-ASCII characters case-sensitive (the IR folds ASCII only)'),
     'match.literalGlobChar': exact('a literal `*` cannot be escaped in `search`: `*` (a wildcard) in the prefilter, `\\*` in `| where match()`; a literal `?` is plain text in `search`'),
     'match.whitespaceGlob': exact('double-quoted values'),
-    'match.specialChars': exact('double-quoted values with `\\\\` and `\\"`; control characters and backticks become `*` in `search` and `\\x{..}` in `where` regexes'),
+    'match.specialChars': exact(
+      'double-quoted values with `\\\\` and `\\"`; control characters, bidi controls, zero-width and other invisible characters, and ' +
+        'backticks become `*` in `search` and `\\x{..}` in `where` regexes (a lone surrogate, which PCRE refuses, is SIEMC-A206)',
+    ),
     exists: exact('`f=*`; `NOT f=*` when negated (never `f!=*`); `isnotnull(f)`/`isnull(f)` in `where`'),
     not: exact('`NOT` (never `!=`, which drops events without the field); in `where`, leaves under `NOT` are guarded with `isnotnull(f)` because eval logic has null'),
     'equals.boolean': exact('`f=true` in `search` (a text comparison that ignores case), `| where match(f, "^true\\z")` for the exact text'),
@@ -65,7 +68,7 @@ export const spl: Backend = {
         whereParts.push(renderWhere(w, STEP));
       }
     }
-    const head = `search ${sources(query, context)}${label === undefined ? '' : ` \`\`\`${label.replace(/`/g, "'")}\`\`\``}`;
+    const head = `search ${sources(query, context)}${label === undefined ? '' : ` ${splComment(label)}`}`;
     const search = [head, ...searchLines.map((l) => `${STEP}${l}`)].join('\n');
     const body = whereParts.join(`\n${STEP}AND `);
     const note = body.includes('(?-i:') ? `\n${CASE_NOTE}` : '';
@@ -114,10 +117,12 @@ function checkLeaves(node: Node, context: BackendContext): void {
     if (node.kind === 'cidr') {
       for (const a of [cidrOnNonIp(node, 'SIEMC-A205'), ipv4MappedCidr(node, 'SIEMC-A204')]) if (a !== undefined) context.approximate(a);
     }
+    const surrogate = loneSurrogate(node, 'SIEMC-A206', 'SPL');
+    if (surrogate !== undefined) context.approximate(surrogate);
     if (unquotableField(node.field.name)) {
       context.approximate({
         code: 'SIEMC-A202',
-        message: `field name ${JSON.stringify(node.field.name)} has a quote, backslash or control character, which SPL field names cannot carry reliably`,
+        message: `field name ${JSON.stringify(node.field.name)} has a quote, backslash, control or invisible character, which SPL field names cannot carry reliably`,
         node,
         direction: 'not expressible',
       });

@@ -32,8 +32,9 @@ export interface RegexIssue {
 const META = new Set([...'\\^$.|?*+()[]{}']);
 const FOLDS_BEYOND_ASCII = new Set([...'kKsS']);
 
+/** `\x{..}`; PCRE refuses a surrogate there, so a lone one is written U+FFFD (reported as SIEMC-A206). */
 function hex(cp: number): string {
-  return `\\x{${cp.toString(16)}}`;
+  return `\\x{${(cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp).toString(16)}}`;
 }
 
 function charOutside(ch: string): string {

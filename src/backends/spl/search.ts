@@ -6,7 +6,7 @@
  * exact, the `| where` clause decides (see where.ts).
  */
 import { assertNever, type LeafNode, type Node } from '../../ir/nodes.js';
-import { searchField, searchValue, splNumber, splString } from './strings.js';
+import { searchField, searchValue, splComment, splNumber, splString } from './strings.js';
 
 /** A search expression; `all`/`none` are the constants that simplification removes. */
 export type Search =
@@ -143,8 +143,7 @@ function leaf(node: LeafNode): Approx {
 const STEP = '  ';
 
 function comment(label: string | undefined): string {
-  // A comment is three backticks on each side; a backtick inside would end it.
-  return label === undefined ? '' : `\`\`\`${label.replace(/`/g, "'")}\`\`\` `;
+  return label === undefined ? '' : `${splComment(label)} `;
 }
 
 /** A list: inline when short, else one value per line (readable diffs). */

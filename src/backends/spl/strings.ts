@@ -4,6 +4,7 @@
  * values compare ignoring case (target-semantics §4).
  */
 import { isAsciiLetter, UNICODE_PAIRED_ASCII_LETTERS, type Pattern } from '../../ir/pattern.js';
+import { isInvisible, showInvisible } from '../../util/invisible.js';
 
 /**
  * A double-quoted SPL string, for `search` values and eval literals alike: a backslash is
@@ -14,10 +15,14 @@ export function splString(value: string): string {
   return `"${value.replace(/[\\"]/g, '\\$&')}"`;
 }
 
-/** Characters SPL cannot carry in a quoted value: control characters, and the backtick (comments and macros). */
+/**
+ * Characters SPL cannot carry in a quoted value, or not visibly: control characters, bidi
+ * controls, zero-width and other invisible characters (src/util/invisible.ts), and the backtick
+ * (comments and macros). `search` strings have no escape for them (`*` stands in, and `| where`
+ * decides); PCRE writes them as `\x{..}`.
+ */
 export function isUnsafeChar(ch: string): boolean {
-  const cp = ch.codePointAt(0) ?? 0;
-  return cp < 0x20 || cp === 0x7f || ch === '`';
+  return isInvisible(ch.codePointAt(0) ?? 0) || ch === '`';
 }
 
 /** A field name that needs no quotes in `search`. */
@@ -88,4 +93,9 @@ export function splNumber(value: number): string {
 /** Values of `index=` / `sourcetype=`: bare when they are plain words (wildcards allowed), else quoted. */
 export function searchWord(value: string): string {
   return /^[A-Za-z0-9_*-]+$/.test(value) ? value : splString(value);
+}
+
+/** A label as an SPL comment (three backticks each side): a backtick cannot end it, invisible characters show as `<U+202E>`. */
+export function splComment(label: string): string {
+  return `\`\`\`${showInvisible(label).replace(/`/g, "'")}\`\`\``;
 }

@@ -8,7 +8,7 @@
 import { assertNever, isLeaf, type LeafNode, type Node } from '../../ir/nodes.js';
 import type { Pattern } from '../../ir/pattern.js';
 import { irRegexToPcre, patternToPcre, type RegexIssue } from './pcre.js';
-import { splNumber, splString, whereField } from './strings.js';
+import { splComment, splNumber, splString, whereField } from './strings.js';
 
 export type Where =
   | { readonly kind: 'atom'; readonly text: string; readonly label?: string }
@@ -85,7 +85,7 @@ function leaf(node: LeafNode, underNot: boolean, options: WhereOptions): Where {
 const STEP = '  ';
 
 function comment(label: string | undefined): string {
-  return label === undefined ? '' : `\`\`\`${label.replace(/`/g, "'")}\`\`\` `;
+  return label === undefined ? '' : `${splComment(label)} `;
 }
 
 /** Renders with continuation lines indented by `indent`; every group is parenthesised. */

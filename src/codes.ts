@@ -1,0 +1,93 @@
+/**
+ * Every diagnostic code siemc reports, with what it means and what to do. `siemc explain CODE`
+ * prints an entry; a test keeps this table and the codes used in src/ identical, so a code is
+ * never reported without an explanation. Letters: R rule (authoring), L loading, TS TypeScript,
+ * A approximation (A0 Query DSL, A05 EQL, A1 KQL, A2 SPL, A3 Sigma), I import, E emitting TypeScript, P publishing.
+ */
+export interface CodeInfo {
+  readonly title: string;
+  readonly explain: string;
+}
+
+export const CODES = {
+  'SIEMC-L001': { title: 'a rule module failed to load', explain: 'The module threw while it ran, or an import could not be resolved. The message names the file; fix the module so that it runs.' },
+  'SIEMC-L002': { title: 'a rule is built but not exported', explain: 'siemc finds rules through their modules\' exports: a defineRule(...) value that is not exported would be silently dropped. Export it (export const myRule = defineRule(...)).' },
+  'SIEMC-R001': { title: 'rule id is not a UUID', explain: 'A rule id names its output folder and its published rule, so it must be a lower-case UUID. Generate one with `node -e "console.log(crypto.randomUUID())"`.' },
+  'SIEMC-R002': { title: 'duplicate rule id', explain: 'Two rules share an id; each rule needs its own. The message names where the first one is defined.' },
+  'SIEMC-R003': { title: 'rule name is empty', explain: 'Give the rule a name; SIEMs show it in alerts.' },
+  'SIEMC-R004': { title: 'risk score out of range', explain: 'Risk scores are integers from 0 to 100.' },
+  'SIEMC-R005': { title: 'version is not a positive integer', explain: 'Rule versions start at 1 and only grow.' },
+  'SIEMC-R006': { title: 'maxSignals is not a positive integer', explain: 'The most alerts one run may raise: a whole number of at least 1.' },
+  'SIEMC-R007': { title: 'index pattern list is empty', explain: 'Name the index patterns the rule searches, or leave `index` out to use the default (`logs-*`).' },
+  'SIEMC-R008': { title: 'date is not a calendar date', explain: 'Dates are written YYYY-MM-DD and must exist (no 2025-02-30).' },
+  'SIEMC-R009': { title: 'updated before created', explain: 'A rule cannot change before it was written: check `created` and `updated`.' },
+  'SIEMC-R010': { title: 'all() or any() without conditions', explain: 'An empty all() would match everything and an empty any() nothing; both are almost always mistakes.' },
+  'SIEMC-R011': { title: 'empty value list', explain: 'A match against an empty list matches nothing. Give values, or remove the clause.' },
+  'SIEMC-R012': { title: 'regular expression outside the portable subset', explain: 'Rules compile to five engines; only the regex subset in docs/semantics.md means the same in all of them. The message names the construct.' },
+  'SIEMC-R013': { title: 'empty range', explain: 'The lower bound is above the upper bound, so nothing can match.' },
+  'SIEMC-R014': { title: 'invalid CIDR', explain: 'Write networks as a.b.c.d/n or an IPv6 prefix, e.g. 10.0.0.0/8.' },
+  'SIEMC-R015': { title: 'unknown ECS field', explain: 'field() takes ECS field names. For a field outside ECS use customField(name, type).' },
+  'SIEMC-R016': { title: 'number is not finite', explain: 'NaN and Infinity have no meaning in a search; use a finite number.' },
+  'SIEMC-R017': { title: 'a NUL or lone surrogate in text', explain: 'No target can carry a NUL (C-based engines end strings there) or a lone UTF-16 surrogate (no UTF-8 file can hold one). Remove the character.' },
+  'SIEMC-R018': { title: 'custom field name outside the common grammar', explain: 'customField() names are dot-joined segments of [A-Za-z_@][A-Za-z0-9_@-]*, a grammar Elasticsearch, EQL, KQL, SPL and Sigma all accept.' },
+  'SIEMC-R019': { title: 'not a condition', explain: 'A rule query and the arguments of all(), any() and not() must be conditions built with field(...), all(...), any(...) or not(...). Typed rules cannot get this wrong; plain JavaScript can.' },
+  'SIEMC-R020': { title: 'MITRE tactic id malformed', explain: 'Tactic ids look like TA0011.' },
+  'SIEMC-R021': { title: 'MITRE technique id malformed', explain: 'Technique ids look like T1102.' },
+  'SIEMC-R022': { title: 'MITRE sub-technique id malformed', explain: 'Sub-technique ids extend their technique: T1568.002 under T1568.' },
+  'SIEMC-R023': { title: 'MITRE list malformed', explain: 'mitre is a list of { tactic: { id, name }, techniques: [{ id, name, subtechniques? }] }.' },
+  'SIEMC-R030': { title: 'rule has no test events', explain: 'Test events pin what a rule means: add at least one event it must match and, ideally, one it must not.' },
+  'SIEMC-R031': { title: 'duplicate test name', explain: 'Each test event of a rule needs its own name, so a failure names one event.' },
+  'SIEMC-R032': { title: 'a test event gets the wrong verdict', explain: 'The reference evaluator (docs/semantics.md) disagrees with the expected verdict: either the query or the test is wrong. `siemc eval` shows verdicts for events.' },
+  'SIEMC-R033': { title: 'test events malformed', explain: 'tests is a list of { name, expect: "match" | "no match", event: {...} }.' },
+  'SIEMC-R040': { title: 'unknown severity', explain: 'Severity is one of low, medium, high, critical.' },
+  'SIEMC-R041': { title: 'schedule interval malformed', explain: 'schedule is { interval, from }; the interval is a whole number of s, m, h or d, like "5m".' },
+  'SIEMC-R042': { title: 'look-back malformed', explain: 'schedule.from is date math like "now-9m".' },
+  'SIEMC-R043': { title: 'a text field is not a string', explain: 'name, description, license and note are strings.' },
+  'SIEMC-R044': { title: 'a list field is not a list of strings', explain: 'author, index, tags, references and falsePositives are arrays of strings; index patterns are not empty.' },
+  'SIEMC-R045': { title: 'an invisible character in metadata', explain: 'Control, bidi and zero-width characters cannot be seen in a review; write them as escapes in the source, or remove them.' },
+  'SIEMC-R047': { title: 'unknown rule field', explain: 'A key defineRule does not know, most often a misspelling (riskscore for riskScore). Typed rules get this from the type checker.' },
+  'SIEMC-A011': { title: 'Query DSL: CIDR on a field that is not ip', explain: 'Elasticsearch matches networks only on ip fields; on other types the network is compared as text.' },
+  'SIEMC-A051': { title: 'EQL: CIDR on a field that is not ip', explain: 'cidrMatch() needs an ip field; on other types the network is compared as text.' },
+  'SIEMC-A052': { title: 'EQL: a two-sided range is two comparisons', explain: 'On a multi-valued field each bound may hold for a different value ({"n": [0, 10]} satisfies n >= 1 and n <= 5), where the IR needs one value within both bounds. More events match.' },
+  'SIEMC-A053': { title: 'EQL: a lone surrogate', explain: 'EQL cannot escape a lone UTF-16 surrogate; it is written as U+FFFD. Rules from the DSL cannot hold one (SIEMC-R017).' },
+  'SIEMC-A101': { title: 'KQL: no case-insensitive matching', explain: 'KQL on keyword fields compares case-sensitively, so a case-insensitive clause compares case-sensitively: other spellings of the same letters no longer match.' },
+  'SIEMC-A102': { title: 'KQL: no single-character wildcard', explain: 'KQL has no `?` wildcard, so `?` is written as `*`, which also matches zero or several characters.' },
+  'SIEMC-A103': { title: 'KQL: wildcard value with whitespace', explain: "Kibana sends wildcard values through query_string, which splits on whitespace; the value's words are matched separately." },
+  'SIEMC-A104': { title: 'KQL: leading or trailing whitespace is trimmed', explain: "Kibana's parser trims whitespace at the ends of an unquoted wildcard value, so it is written as `*`." },
+  'SIEMC-A105': { title: "KQL: Kibana's internal wildcard marker in a value", explain: 'Kibana uses `@kuery-wildcard@` internally for `*`; a value containing it has its `@` read as wildcards.' },
+  'SIEMC-A106': { title: 'KQL: no regular expressions', explain: 'KQL has no regex syntax, so the clause is written as `field: *` (the field exists): more events match.' },
+  'SIEMC-A107': { title: 'KQL: CIDR on a field that is not ip', explain: 'Networks match only on ip fields; on other types the network is compared as text.' },
+  'SIEMC-A108': { title: 'KQL: a two-sided range is two comparisons', explain: 'As SIEMC-A052: on a multi-valued field each bound may hold for a different value.' },
+  'SIEMC-A201': { title: 'SPL: index pattern without a Splunk source', explain: 'Map the rule\'s Elasticsearch index pattern to a Splunk index and sourcetype in siemc.config.json (splunk.sources); until then the search runs over index=*.' },
+  'SIEMC-A202': { title: 'SPL: field name SPL cannot carry', explain: 'A quote, backslash or control character in a field name cannot be written reliably in SPL.' },
+  'SIEMC-A203': { title: 'SPL: regex construct passed to PCRE as written', explain: 'The construct is outside the portable subset; PCRE may read it differently from the IR.' },
+  'SIEMC-A204': { title: 'SPL: IPv4 networks and IPv4-mapped IPv6 addresses', explain: 'The IR (like Elasticsearch) puts ::ffff:10.1.2.3 inside 10.0.0.0/8; Splunk compares IPv4 networks with IPv4 text only. Fewer events match.' },
+  'SIEMC-A205': { title: 'SPL: CIDR on a field that is not ip', explain: 'On a field that is not ip, the network is compared as text.' },
+  'SIEMC-A206': { title: 'SPL: a lone surrogate', explain: 'PCRE refuses a lone UTF-16 surrogate; it is written as U+FFFD. Rules from the DSL cannot hold one (SIEMC-R017).' },
+  'SIEMC-A301': { title: 'Sigma: regex reading differs in PCRE', explain: "Sigma backends pass regexes to their engine; PCRE's `$` also matches before a final newline, and case-insensitive classes are written out." },
+  'SIEMC-A302': { title: 'Sigma: regex construct PCRE reads differently', explain: 'The message names the construct; the Sigma rule may match other values than the IR.' },
+  'SIEMC-A303': { title: 'Sigma: Unicode case folding', explain: 'Sigma values ignore case over all of Unicode; the IR folds ASCII letters only. Values with non-ASCII cased letters match more.' },
+  'SIEMC-A304': { title: 'Sigma: a range without bounds', explain: 'Any numeric value is written as `|exists`, which also accepts non-numeric values.' },
+  'SIEMC-A305': { title: 'Sigma: a field name with "|"', explain: 'Sigma reads `|` in a detection key as a modifier separator, so such a field cannot be named.' },
+  'SIEMC-A306': { title: 'Sigma: k, s and i fold with non-ASCII letters', explain: "Sigma's Unicode case folding pairs k, s and i with the Kelvin sign, the long s and the dotless i. Said once per rule." },
+  'SIEMC-A307': { title: 'Sigma: IPv4 networks and IPv4-mapped IPv6 addresses', explain: 'As SIEMC-A204, for Sigma backends.' },
+  'SIEMC-A308': { title: 'Sigma: a two-sided range is two conditions', explain: 'As SIEMC-A052: on a multi-valued field each bound may hold for a different value.' },
+  'SIEMC-A309': { title: 'Sigma: CIDR on a field that is not ip', explain: 'On a field that is not ip, the network is compared as text.' },
+  'SIEMC-E001': { title: 'no DSL spelling for an imported query', explain: 'The rule is not written as TypeScript: its query has IR the DSL cannot build with the same meaning (a string match on an ip field, a range with both an exclusive and another bound, a constant true or false, a NUL or lone surrogate, a field name customField() refuses ...). docs/emit.md lists them. The rule still compiles from its source format.' },
+  'SIEMC-E002': { title: 'an imported query matches no event', explain: 'No event can satisfy the query, so only non-matching test events were generated. The rule never alerts: check the source rule.' },
+  'SIEMC-E003': { title: 'an imported query matches every event', explain: 'Every event satisfies the query, so no non-matching test event was generated. The rule alerts on everything: check the source rule.' },
+  'SIEMC-E004': { title: 'an imported rule would not load', explain: "The rule is not written as TypeScript because the loader would reject it (the message names the rule check, such as hidden characters in metadata, SIEMC-R045). Fix the source rule's metadata." },
+  'SIEMC-I001': { title: 'an importer failed on a file', explain: 'A bug in siemc: the importer threw instead of reporting a diagnostic. Please report it with the file.' },
+  'SIEMC-I002': { title: 'duplicate rule id in an import', explain: 'Two imported files carry the same rule id; the first is kept.' },
+  'SIEMC-I003': { title: 'compiling an imported rule failed', explain: 'A bug in siemc: a backend threw on the rule. Please report it with the rule.' },
+} as const satisfies Readonly<Record<string, CodeInfo>>;
+
+export type Code = keyof typeof CODES;
+
+/** TypeScript's own diagnostics keep their number: SIEMC-TS<n> is TypeScript's TS<n>. */
+export function codeInfo(code: string): CodeInfo | undefined {
+  if (code in CODES) return CODES[code as Code];
+  const ts = /^SIEMC-TS(\d+)$/.exec(code);
+  if (ts !== null) return { title: `TypeScript error TS${ts[1]}`, explain: 'A type error in a rule source: the rule does not compile as written. The message is TypeScript\'s own.' };
+  return undefined;
+}

@@ -1,0 +1,105 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { blankPlainTests } from '../../src/loader/test-data.js';
+import { createTypechecker } from '../../src/loader/typecheck.js';
+import { REPO_DIR } from '../support/rules.js';
+
+function project(files: Record<string, string>): { root: string; rules: string; write: (path: string, text: string) => string } {
+  const root = mkdtempSync(join(tmpdir(), 'siemc-tc-'));
+  const write = (path: string, text: string): string => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+    return join(root, path);
+  };
+  // The DSL's types from this repository's sources, as a user's node_modules/siemc would give them.
+  write('tsconfig.json', JSON.stringify({ compilerOptions: { strict: true, module: 'ES2022', target: 'ES2022', moduleResolution: 'Bundler', lib: ['ES2023'], types: ['node'], typeRoots: [`${REPO_DIR}node_modules/@types`], skipLibCheck: true, paths: { siemc: [`${REPO_DIR}src/index.ts`] } } }));
+  for (const [p, t] of Object.entries(files)) write(p, t);
+  return { root, rules: join(root, 'rules'), write };
+}
+
+const good = (list = "import { names } from '../lists/names.js';") => `import { field } from 'siemc';\n${list}\nexport const c = field('process.name').in(names);\n`;
+const LIST = "export const names: readonly string[] = ['a.exe'];\n";
+
+describe('incremental type check', () => {
+  it('after editing one file, re-checks it (and what imports it) and still reports every error', async () => {
+    const p = project({ 'rules/lists/names.ts': LIST, 'rules/a/rule.ts': good(), 'rules/b/rule.ts': good(), 'rules/c/rule.ts': good() });
+    const files = ['a', 'b', 'c'].map((n) => join(p.rules, n, 'rule.ts')).concat(join(p.rules, 'lists/names.ts'));
+    const stateDir = join(p.root, '.siemc/cache/rules/x');
+    const first = createTypechecker(p.rules, { stateDir });
+    expect(await first.check(files)).toEqual([]);
+    expect(first.lastMode).toBe('full');
+
+    // A misspelt field in a: found by a new run (a new process, as the CLI is).
+    p.write('rules/a/rule.ts', `import { field } from 'siemc';\n\nexport const c = field('process.nam').exists();\n`);
+    const second = createTypechecker(p.rules, { stateDir });
+    const afterA = await second.check(files);
+    expect(second.lastMode).toBe('subset');
+    expect(afterA.map((d) => [d.location?.file, d.location?.line, d.code])).toEqual([[files[0], 3, 'SIEMC-TS2345']]);
+
+    // Another error in b: the error in a (not re-checked) is still reported.
+    p.write('rules/b/rule.ts', `import { field } from 'siemc';\nexport const c = field('process.pid').equals('42');\n`);
+    const third = createTypechecker(p.rules, { stateDir });
+    const both = await third.check(files);
+    expect(third.lastMode).toBe('subset');
+    expect(both.map((d) => [d.location?.file, d.location?.line])).toEqual([[files[0], 3], [files[1], 2]]);
+
+    // Nothing changed: the same errors, without TypeScript.
+    const fourth = createTypechecker(p.rules, { stateDir });
+    expect(await fourth.check(files)).toEqual(both);
+    expect(fourth.lastMode).toBe('unchanged');
+
+    // The shared list changes type: c, which imports it, now fails too.
+    p.write('rules/lists/names.ts', 'export const names: readonly number[] = [1];\n');
+    const fifth = createTypechecker(p.rules, { stateDir });
+    const withList = await fifth.check(files);
+    expect(withList.map((d) => d.location?.file)).toEqual([files[0], files[1], files[2]]);
+
+    // Fixing everything leaves nothing, also across a fresh whole-program check.
+    p.write('rules/lists/names.ts', LIST);
+    p.write('rules/a/rule.ts', good());
+    p.write('rules/b/rule.ts', good());
+    expect(await createTypechecker(p.rules, { stateDir }).check(files)).toEqual([]);
+    expect(await createTypechecker(p.rules).check(files)).toEqual([]);
+  });
+
+  it('still reports errors inside test events that are not plain data', async () => {
+    const rule = (tests: string) =>
+      `import { defineRule, field, type RuleTest } from 'siemc';\nconst when = undefined;\nexport const t: readonly RuleTest[] = ${tests};\nexport const r = defineRule({ id: 'x', name: 'n', description: 'd', author: [], license: 'l', severity: 'low', riskScore: 1, schedule: { interval: '5m', from: 'now-9m' }, maxSignals: 1, index: [], tags: [], mitre: [], references: [], falsePositives: [], version: 1, query: field('process.name').exists(),\n  tests: ${tests},\n});\n`;
+    const tests = `[{ name: 'a', expect: 'match', event: { a: 1 } },\n  { name: 'b', expect: 'matches', event: {} },\n  { name: 'c', expect: 'match', event: { at: when } }]`;
+    const p = project({ 'rules/a/rule.ts': rule(tests) });
+    const ds = await createTypechecker(p.rules).check([join(p.rules, 'a/rule.ts')]);
+    // 'matches' is no verdict and `undefined` is no JSON, in both places a RuleTest array is written.
+    expect(ds.map((d) => d.location?.line), ds.map((d) => d.message).join('\n')).toEqual([4, 5, 8, 9]);
+  });
+});
+
+describe('blanking plain test data', () => {
+  const src = `import { defineRule, type RuleTest } from 'siemc';
+// tests: [{ name: 'in a comment', expect: 'match', event: {} }]
+export const t: readonly RuleTest[] = [
+  { name: 'plain', expect: 'no match', event: { process: { name: "a\\\\b.exe", pid: -1, args: ['x', null, true] } } },
+  { name: 'spread', expect: 'match', event: { ...base } },
+  { 'name': 'quoted', "expect": 'match', event: {}, },
+  { name: 'twice', expect: 'match', event: { a: 1, 'a': 2 } },
+];
+const s = \`tests: [\${'x'}]\`;
+`;
+  it('blanks proven elements only, keeping every offset', () => {
+    const out = blankPlainTests(src);
+    expect(out.length).toBe(src.length);
+    expect(out.split('\n').length).toBe(src.split('\n').length);
+    expect(out).not.toContain("'plain'");
+    expect(out).not.toContain("'quoted'");
+    expect(out).toContain("{ name: 'spread', expect: 'match', event: { ...base } },");
+    expect(out).toContain("{ name: 'twice', expect: 'match', event: { a: 1, 'a': 2 } },");
+    expect(out).toContain("// tests: [{ name: 'in a comment'");
+    expect(out.endsWith("const s = `tests: [${'x'}]`;\n")).toBe(true);
+  });
+
+  it('leaves arrays that are not typed RuleTest alone', () => {
+    const other = "import { defineRule } from './mine.js';\nexport const t = defineRule({ tests: [{ name: 'a', expect: 'match', event: {} }] });\n";
+    expect(blankPlainTests(other)).toBe(other);
+  });
+});
