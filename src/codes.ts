@@ -80,6 +80,17 @@ export const CODES = {
   'SIEMC-I001': { title: 'an importer failed on a file', explain: 'A bug in siemc: the importer threw instead of reporting a diagnostic. Please report it with the file.' },
   'SIEMC-I002': { title: 'duplicate rule id in an import', explain: 'Two imported files carry the same rule id; the first is kept.' },
   'SIEMC-I003': { title: 'compiling an imported rule failed', explain: 'A bug in siemc: a backend threw on the rule. Please report it with the rule.' },
+  'SIEMC-I201': { title: 'not an Elastic detection rule', explain: 'The file is not valid TOML, has no [rule] table, or lacks rule_id, name, description or query. The message names the line.' },
+  'SIEMC-I202': { title: 'Elastic rule type not imported', explain: 'Only single-event EQL rules and KQL query, new_terms and threshold rules are imported; EQL sequences, samples and joins, ES|QL, machine-learning, indicator-match and Lucene rules are not (the message names why). docs/importing-elastic.md.' },
+  'SIEMC-I203': { title: 'Elastic rule query not imported', explain: 'The query does not parse, or uses a construct the frontend cannot import with its meaning (a date or text range, a field name pattern, a nested query, length(), a field compared with a field ...). The location points at the clause. If a range is on a numeric integration field, declare its type in siemc.config.json fields.' },
+  'SIEMC-I204': { title: 'KQL wildcard value with whitespace', explain: "Kibana sends a wildcard value as query_string, whose parser searches each word separately (any one matching): `f: a b*` is `f == \"a\" or f like \"b*\"`. The import keeps that meaning; quote or escape the value in the source rule if that is not what it meant." },
+  'SIEMC-I205': { title: 'KQL value on an analysed text field', explain: 'On text and match_only_text fields Elasticsearch matches analysed words; siemc compares the whole value, as on the keyword sub-field.' },
+  'SIEMC-I206': { title: 'fields read as keyword', explain: 'The rule uses fields that are neither in ECS nor declared in siemc.config.json fields; they are read as keyword. Declare numeric, boolean or ip fields there so values and ranges keep their meaning.' },
+  'SIEMC-I207': { title: 'Elastic rule metadata value dropped', explain: 'A [rule] value had the wrong shape (severity, interval, from, risk_score, max_signals, index); the documented default applies.' },
+  'SIEMC-I208': { title: 'Kibana filter not imported', explain: "The rule's filters use a form other than exists, wildcard, term or match_phrase on one field; the rule is not imported, since dropping a filter would widen it." },
+  'SIEMC-I209': { title: 'backslash before an ordinary character in a filter', explain: 'In an Elasticsearch wildcard value a backslash escapes the next character, so `C:\\Program` is `C:Program`. The import keeps that meaning, which is probably not what the rule meant.' },
+  'SIEMC-I210': { title: 'new_terms or threshold rule', explain: 'Outputs select the events the query matches; Kibana alerts only on new term values or on large enough groups, so the alerts are a subset of the hits. The parameters are kept in rule.elastic.' },
+  'SIEMC-I211': { title: 'exception lists not imported', explain: "The rule's exception lists live in Kibana; outputs match events the exceptions would suppress." },
 } as const satisfies Readonly<Record<string, CodeInfo>>;
 
 export type Code = keyof typeof CODES;
