@@ -1,6 +1,7 @@
 /** The project configuration file, siemc.config.json, next to rules/ (all of it optional). */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { Ajv } from 'ajv';
+import type { FieldType } from './ir/nodes.js';
 import { UserError } from './user-error.js';
 
 export interface SplunkSource {
@@ -20,6 +21,11 @@ export interface ProjectConfig {
     /** Elasticsearch index pattern of a rule -> Splunk index and sourcetype to search. */
     readonly sources?: { readonly [indexPattern: string]: SplunkSource };
   };
+  /**
+   * Field types beyond ECS (integration fields: aws.cloudtrail.*, okta.*, ...), read before ECS
+   * by frontends and importers (src/schema/fields.ts). An unknown field is read as keyword.
+   */
+  readonly fields?: { readonly [name: string]: FieldType };
   /**
    * Approximations the team has reviewed and accepts, as linters take suppressions: each names a
    * code and, optionally, a target and a rule, with the reason. Accepted ones are counted, not

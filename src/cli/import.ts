@@ -49,8 +49,9 @@ export function importCommand(setExit: (code: number) => void): CommandModule {
       const files = importFiles(importer, args.paths);
       if (files.length === 0) throw new UserError(`no ${importer.title} files found in ${args.paths.join(', ')}.`);
       const started = Date.now();
-      const run = runImport(importer, files, progressBar(`reading ${importer.title}`));
       const config = loadConfig();
+      const configured = importer.configure?.(config) ?? importer;
+      const run = runImport(configured, files, progressBar(`reading ${importer.title}`));
       const outputs: TargetOutput[] = [];
       const compileDiagnostics: Diagnostic[] = [];
       const failed = new Map<string, number>();
