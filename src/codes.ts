@@ -2,7 +2,7 @@
  * Every diagnostic code siemc reports, with what it means and what to do. `siemc explain CODE`
  * prints an entry; a test keeps this table and the codes used in src/ identical, so a code is
  * never reported without an explanation. Letters: R rule (authoring), L loading, TS TypeScript,
- * A approximation (A0 Query DSL, A05 EQL, A1 KQL, A2 SPL, A3 Sigma), I import, P publishing.
+ * A approximation (A0 Query DSL, A05 EQL, A1 KQL, A2 SPL, A3 Sigma), I import, E emitting TypeScript, P publishing.
  */
 export interface CodeInfo {
   readonly title: string;
@@ -45,6 +45,7 @@ export const CODES = {
   'SIEMC-R043': { title: 'a text field is not a string', explain: 'name, description, license and note are strings.' },
   'SIEMC-R044': { title: 'a list field is not a list of strings', explain: 'author, index, tags, references and falsePositives are arrays of strings; index patterns are not empty.' },
   'SIEMC-R045': { title: 'an invisible character in metadata', explain: 'Control, bidi and zero-width characters cannot be seen in a review; write them as escapes in the source, or remove them.' },
+  'SIEMC-R048': { title: 'status or language outside its list', explain: 'status is one of experimental (the default), test, stable, deprecated, unsupported (Sigma\'s words); language, the language of the published Kibana rule, is eql (the default) or kql.' },
   'SIEMC-R047': { title: 'unknown rule field', explain: 'A key defineRule does not know, most often a misspelling (riskscore for riskScore). Typed rules get this from the type checker.' },
   'SIEMC-A011': { title: 'Query DSL: CIDR on a field that is not ip', explain: 'Elasticsearch matches networks only on ip fields; on other types the network is compared as text.' },
   'SIEMC-A051': { title: 'EQL: CIDR on a field that is not ip', explain: 'cidrMatch() needs an ip field; on other types the network is compared as text.' },
@@ -73,9 +74,43 @@ export const CODES = {
   'SIEMC-A307': { title: 'Sigma: IPv4 networks and IPv4-mapped IPv6 addresses', explain: 'As SIEMC-A204, for Sigma backends.' },
   'SIEMC-A308': { title: 'Sigma: a two-sided range is two conditions', explain: 'As SIEMC-A052: on a multi-valued field each bound may hold for a different value.' },
   'SIEMC-A309': { title: 'Sigma: CIDR on a field that is not ip', explain: 'On a field that is not ip, the network is compared as text.' },
+  'SIEMC-E001': { title: 'no DSL spelling for an imported query', explain: 'The rule is not written as TypeScript: its query has IR the DSL cannot build with the same meaning (a string match on an ip field, a range with both an exclusive and another bound, a constant true or false, a NUL or lone surrogate, a field name customField() refuses ...). docs/emit.md lists them. The rule still compiles from its source format.' },
+  'SIEMC-E002': { title: 'an imported query matches no event', explain: 'No event can satisfy the query, so only non-matching test events were generated. The rule never alerts: check the source rule.' },
+  'SIEMC-E003': { title: 'an imported query matches every event', explain: 'Every event satisfies the query, so no non-matching test event was generated. The rule alerts on everything: check the source rule.' },
+  'SIEMC-E004': { title: 'an imported rule would not load', explain: "The rule is not written as TypeScript because the loader would reject it (the message names the rule check, such as hidden characters in metadata, SIEMC-R045). Fix the source rule's metadata." },
   'SIEMC-I001': { title: 'an importer failed on a file', explain: 'A bug in siemc: the importer threw instead of reporting a diagnostic. Please report it with the file.' },
   'SIEMC-I002': { title: 'duplicate rule id in an import', explain: 'Two imported files carry the same rule id; the first is kept.' },
   'SIEMC-I003': { title: 'compiling an imported rule failed', explain: 'A bug in siemc: a backend threw on the rule. Please report it with the rule.' },
+  'SIEMC-I101': { title: 'Sigma: not valid YAML', explain: 'The file does not parse as YAML (read as YAML 1.1, as PyYAML and so pySigma read it). The message names the first error and where it is.' },
+  'SIEMC-I102': { title: 'Sigma: not a rule of the expected shape', explain: 'A Sigma rule is a map with title, id, logsource and detection; a detection maps selection names to maps or lists, with a condition; field values are scalars or lists of scalars. The message names what is missing or misshapen.' },
+  'SIEMC-I103': { title: 'Sigma: a correlation rule', explain: 'Correlation rules (event_count, value_count, temporal) count or order the matches of other rules over time; the IR describes one event at a time, so they are not imported.' },
+  'SIEMC-I104': { title: 'Sigma: a filter document', explain: 'Sigma filters change other rules when those are converted. Apply the filter to the rules it names (add its conditions as `and not`) and import the result.' },
+  'SIEMC-I105': { title: 'Sigma: condition syntax', explain: 'Conditions combine selection names with and, or, not, parentheses, `1 of x*`, `all of x*`, `1 of them` and `all of them`. The message names the offending word or the unknown selection.' },
+  'SIEMC-I106': { title: 'Sigma: modifier problem', explain: "An unknown modifier, or one applied where pySigma refuses it: base64 of a value with wildcards, re or cidr after other modifiers, a comparison of a value that is not a number, wide on non-ASCII text, or a windash expansion beyond 4096 variants." },
+  'SIEMC-I107': { title: 'Sigma: field reference', explain: '`|fieldref` compares two fields of the same event. IR leaves compare a field with constants only, so the rule is not imported.' },
+  'SIEMC-I108': { title: 'Sigma: keyword search', explain: 'Values without a field search the whole event. By default they are imported as a case-insensitive "contains" on ECS `message` (a warning: events whose text lives in other fields are missed); with the importer option keywords: refuse such rules are not imported.' },
+  'SIEMC-I109': { title: 'Sigma: regular expression without a portable form', explain: 'Sigma regexes are rewritten into the portable subset where that is exact (anchors, `.` and newlines, \\d \\w \\s, lazy quantifiers, named groups, leading flags). Word boundaries, lookaround, backreferences, possessive quantifiers and anchors in the middle are not; the message names the construct.' },
+  'SIEMC-I110': { title: 'Sigma: field without an ECS mapping', explain: "No pySigma ECS pipeline maps this Sigma field for the rule's log source, so it is kept under its Sigma name as a keyword field. Map it in your data or edit the imported rule." },
+  'SIEMC-I111': { title: 'Sigma: aggregation or timeframe', explain: 'Sigma 1.0 aggregations (`| count() by ...`) and `timeframe` belong to correlation rules; a condition with an aggregation is not imported, a timeframe alone is ignored.' },
+  'SIEMC-I112': { title: 'Sigma: metadata problem', explain: 'The id is missing or not a UUID (the rule is not imported: outputs are named by it), or a level or date could not be read (imported with a default, or without the date). Rules of one multi-document file that share a global id get derived ids.' },
+  'SIEMC-I113': { title: 'Sigma: modifier needs a pipeline or timestamps', explain: '`|expand` placeholders are filled by a processing pipeline, and `|minute` ... `|year` compare parts of a timestamp; neither has an IR form.' },
+  'SIEMC-I114': { title: 'Sigma: value does not fit the mapped field type', explain: 'The Sigma field maps to a numeric or boolean ECS field, but the value is a pattern or text of another kind.' },
+  'SIEMC-I115': { title: 'Sigma: multi-document action', explain: 'Multi-document Sigma files know action: global, reset and repeat; repeat needs a rule before it.' },
+  'SIEMC-I116': { title: 'Sigma: case of non-ASCII letters', explain: 'Sigma ignores case across Unicode; the IR folds ASCII letters only (docs/semantics.md). A value with non-ASCII letters no longer matches its other-case spellings (fewer events).' },
+  'SIEMC-I117': { title: 'Sigma: a field name no target can write', explain: 'Field names are dotted names of segments [A-Za-z_@][A-Za-z0-9_@-]* (the customField grammar), which every target writes the same way. Rename the field in the Sigma rule.' },
+  'SIEMC-P001': { title: 'detection-rules: no creation date', explain: 'detection-rules requires metadata.creation_date; the rule has no `created` date, so its TOML file is written without one. Add created: YYYY-MM-DD to the rule.' },
+  'SIEMC-P002': { title: 'Splunk: two rules of one name', explain: 'Splunk names saved searches by their name and merges two stanzas of one name into one search. Rename one of the rules; nothing is published until then.' },
+  'SIEMC-I201': { title: 'not an Elastic detection rule', explain: 'The file is not valid TOML, has no [rule] table, or lacks rule_id, name, description or query. The message names the line.' },
+  'SIEMC-I202': { title: 'Elastic rule type not imported', explain: 'Only single-event EQL rules and KQL query, new_terms and threshold rules are imported; EQL sequences, samples and joins, ES|QL, machine-learning, indicator-match and Lucene rules are not (the message names why). docs/importing-elastic.md.' },
+  'SIEMC-I203': { title: 'Elastic rule query not imported', explain: 'The query does not parse, or uses a construct the frontend cannot import with its meaning (a date or text range, a field name pattern, a nested query, length(), a field compared with a field ...). The location points at the clause. If a range is on a numeric integration field, declare its type in siemc.config.json fields.' },
+  'SIEMC-I204': { title: 'KQL wildcard value with whitespace', explain: "Kibana sends a wildcard value as query_string, whose parser searches each word separately (any one matching): `f: a b*` is `f == \"a\" or f like \"b*\"`. The import keeps that meaning; quote or escape the value in the source rule if that is not what it meant." },
+  'SIEMC-I205': { title: 'KQL value on an analysed text field', explain: 'On text and match_only_text fields Elasticsearch matches analysed words; siemc compares the whole value, as on the keyword sub-field.' },
+  'SIEMC-I206': { title: 'fields read as keyword', explain: 'The rule uses fields that are neither in ECS nor declared in siemc.config.json fields; they are read as keyword. Declare numeric, boolean or ip fields there so values and ranges keep their meaning.' },
+  'SIEMC-I207': { title: 'Elastic rule metadata value dropped', explain: 'A [rule] value had the wrong shape (severity, interval, from, risk_score, max_signals, index); the documented default applies.' },
+  'SIEMC-I208': { title: 'Kibana filter not imported', explain: "The rule's filters use a form other than exists, wildcard, term or match_phrase on one field; the rule is not imported, since dropping a filter would widen it." },
+  'SIEMC-I209': { title: 'backslash before an ordinary character in a filter', explain: 'In an Elasticsearch wildcard value a backslash escapes the next character, so `C:\\Program` is `C:Program`. The import keeps that meaning, which is probably not what the rule meant.' },
+  'SIEMC-I210': { title: 'new_terms or threshold rule', explain: 'Outputs select the events the query matches; Kibana alerts only on new term values or on large enough groups, so the alerts are a subset of the hits. The parameters are kept in rule.elastic.' },
+  'SIEMC-I211': { title: 'exception lists not imported', explain: "The rule's exception lists live in Kibana; outputs match events the exceptions would suppress." },
 } as const satisfies Readonly<Record<string, CodeInfo>>;
 
 export type Code = keyof typeof CODES;

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Ajv as AjvClass } from 'ajv';
+import type { FieldType } from './ir/nodes.js';
 import { UserError } from './user-error.js';
 
 export interface SplunkSource {
@@ -22,6 +23,11 @@ export interface ProjectConfig {
     readonly sources?: { readonly [indexPattern: string]: SplunkSource };
   };
   /**
+   * Field types beyond ECS (integration fields: aws.cloudtrail.*, okta.*, ...), read before ECS
+   * by frontends and importers (src/schema/fields.ts). An unknown field is read as keyword.
+   */
+  readonly fields?: { readonly [name: string]: FieldType };
+  /**
    * Approximations the team has reviewed and accepts, as linters take suppressions: each names a
    * code and, optionally, a target and a rule, with the reason. Accepted ones are counted, not
    * printed, and never fail --strict.
@@ -30,6 +36,13 @@ export interface ProjectConfig {
   readonly sigma?: {
     /** Field names in emitted Sigma rules: ECS as written (default) or the Sigma taxonomy where a mapping exists. */
     readonly fieldNames?: 'ecs' | 'sigma';
+  };
+  readonly publish?: {
+    /**
+     * Whether published rules start enabled, the same for every target (Kibana `enabled`,
+     * Splunk `disabled`); default false: importing rules should not start alerting by itself.
+     */
+    readonly enabled?: boolean;
   };
 }
 

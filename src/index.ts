@@ -11,4 +11,6 @@ export {
   type MitreTactic,
   type MitreTechnique,
   type Severity,
+  type RuleStatus,
+  type KibanaLanguage,
 } from './dsl/rule.js';

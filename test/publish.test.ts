@@ -69,7 +69,7 @@ describe('siemc package', async () => {
   });
 
   it('writes a savedsearches.conf whose search is the SPL snapshot', () => {
-    const conf = files.get('splunk/savedsearches.conf') ?? '';
+    const conf = files.get('splunk/siemc_detections/default/savedsearches.conf') ?? '';
     for (const r of rules) {
       const spl = readFileSync(`${REPO_DIR}snapshots/${r.id}/spl.spl`, 'utf8').trimEnd();
       expect(conf).toContain(`[${r.name}]`);

@@ -1,8 +1,10 @@
+import { statSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { backends } from '../backends/registry.js';
 import { compileRules, type TargetOutput } from '../compile.js';
 import { loadConfig } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
+import { emitRules } from '../emit/typescript.js';
 import { importerNamed, importers } from '../import/registry.js';
 import { importFiles, runImport } from '../import/run.js';
 import { writeOwnedFiles } from '../output/writer.js';
@@ -29,10 +31,11 @@ export function importCommand(setExit: (code: number) => void): CommandModule {
         .positional('format', { type: 'string', describe: 'Source format' })
         .positional('paths', { type: 'string', array: true, describe: 'Files or folders' })
         .option('out', { type: 'string', describe: 'Compile every imported rule into <out>/<rule-id>/<target file>' })
+        .option('emit', { type: 'string', array: true, nargs: 2, describe: '--emit ts DIR: write the rules as TypeScript DSL modules (with list modules and generated test events) into DIR' })
         .option('verbose', { type: 'boolean', default: false, describe: 'Print every diagnostic, not only errors and counts' })
         .option('format-diagnostics', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'How to print diagnostics' }),
     handler: async (argv) => {
-      const args = argv as unknown as { format: string; paths: string[]; out?: unknown; verbose: boolean; formatDiagnostics: 'text' | 'json' };
+      const args = argv as unknown as { format: string; paths: string[]; out?: unknown; emit?: string[]; verbose: boolean; formatDiagnostics: 'text' | 'json' };
       const importer = importerNamed(args.format);
       if (importer === undefined) throw new UsageError(`unknown import format "${args.format}"; formats are ${importers.map((i) => i.name).join(', ')}.`);
       if (Array.isArray(args.out)) throw new UsageError('--out was given more than once; give it once.');
@@ -41,11 +44,14 @@ export function importCommand(setExit: (code: number) => void): CommandModule {
         if (out.trim() === '') throw new UsageError('--out is empty; give it a folder.');
         checkOutputFolder(out, undefined);
       }
+      const emitDir = emitFolder(args.emit);
+      if (emitDir !== undefined) checkOutputFolder(emitDir, undefined, '--emit ts');
       const files = importFiles(importer, args.paths);
       if (files.length === 0) throw new UserError(`no ${importer.title} files found in ${args.paths.join(', ')}.`);
       const started = Date.now();
-      const run = runImport(importer, files, progressBar(`reading ${importer.title}`));
       const config = loadConfig();
+      const configured = importer.configure?.(config) ?? importer;
+      const run = runImport(configured, files, progressBar(`reading ${importer.title}`));
       const outputs: TargetOutput[] = [];
       const compileDiagnostics: Diagnostic[] = [];
       const failed = new Map<string, number>();
@@ -84,8 +90,26 @@ export function importCommand(setExit: (code: number) => void): CommandModule {
         const result = await writeOwnedFiles(out, fileSet(outputs));
         lines.push(`  -> ${out}/: ${result.written.length} written, ${result.deleted.length} deleted, ${result.unchanged} unchanged`);
       }
+      if (emitDir !== undefined) {
+        const root = args.paths.length === 1 && statSync(args.paths[0] as string).isDirectory() ? (args.paths[0] as string) : undefined;
+        const emitted = emitRules(run.rules, root === undefined ? {} : { root });
+        printDiagnostics(args.verbose ? emitted.diagnostics : emitted.diagnostics.filter((d) => d.severity === 'error'), args.formatDiagnostics);
+        const result = await writeOwnedFiles(emitDir, emitted.files);
+        const left = emitted.diagnostics.filter((d) => d.severity === 'error').length;
+        lines.push(`  -> ${emitDir}/ (TypeScript): ${emitted.files.size} file(s), ${result.written.length} written${left > 0 ? `; ${left} rule(s) left out (SIEMC-E0xx above)` : ''}`);
+      }
       if (args.formatDiagnostics === 'text') console.error(lines.join('\n'));
       setExit([...failed.values()].some((n) => n > 0) ? 1 : 0);
     },
   };
+}
+
+/** `--emit ts DIR`: the folder, once; any other language is a usage error. */
+function emitFolder(emit: readonly string[] | undefined): string | undefined {
+  if (emit === undefined || emit.length === 0) return undefined;
+  if (emit.length !== 2) throw new UsageError('--emit takes a language and a folder, once: --emit ts DIR.');
+  if (emit[0] !== 'ts') throw new UsageError(`--emit ${emit[0] ?? ''}: the only language is ts (--emit ts DIR).`);
+  const dir = emit[1] as string;
+  if (dir.trim() === '') throw new UsageError('--emit ts needs a folder.');
+  return dir;
 }

@@ -11,12 +11,13 @@ import { Interrupted } from '../output/writer.js';
 import { strictBooleans } from './args.js';
 import { buildCommand } from './build.js';
 import { checkCommand } from './check.js';
+import { diffCommand } from './diff.js';
 import { docsCommand } from './docs.js';
 import { evalCommand } from './eval.js';
 import { explainCommand } from './explain.js';
 import { importCommand } from './import.js';
 import { initCommand } from './init.js';
-import { packageCommand } from './package.js';
+import { publishCommand } from './publish.js';
 import { smokeCommand } from './smoke.js';
 import { testCommand } from './test.js';
 
@@ -41,15 +42,16 @@ async function main(): Promise<number> {
     .command(initCommand((c) => (code = c)))
     .command(buildCommand((c) => (code = c)))
     .command(checkCommand((c) => (code = c)))
+    .command(diffCommand((c) => (code = c)))
     .command(testCommand((c) => (code = c)))
     .command(evalCommand((c) => (code = c)))
     .command(importCommand((c) => (code = c)))
     .command(smokeCommand((c) => (code = c)))
-    .command(packageCommand((c) => (code = c)))
+    .command(publishCommand((c) => (code = c)))
     .command(docsCommand((c) => (code = c)))
     .command(explainCommand((c) => (code = c)))
     .middleware((argv) => strictBooleans(raw, argv))
-    .demandCommand(1, 'Name a command: init, build, check, test, eval, import, smoke, package, docs or explain (see --help).')
+    .demandCommand(1, 'Name a command: init, build, check, diff, test, eval, import, smoke, publish, docs or explain (see --help).')
     .strict()
     .help()
     .alias('h', 'help')

@@ -1,37 +1,23 @@
 /** Rule definitions in the TypeScript DSL: typed metadata, the query, and the test events that pin its meaning. */
 import { readFileSync } from 'node:fs';
 import { and } from '../ir/nodes.js';
-import type { Interval, DateMath, IsoDate, MitreTactic, Rule, RuleTest, Severity } from '../model/rule.js';
+import type { Rule, RuleMetadata, RuleTest, Schedule } from '../model/rule.js';
 import { isCondition, type Condition } from './condition.js';
 import { callerLocation, reportProblem } from './problems.js';
 
-export type { DateMath, Interval, IsoDate, MitreSubtechnique, MitreTactic, MitreTechnique, Rule, RuleTest, Severity } from '../model/rule.js';
+export type { DateMath, Interval, IsoDate, KibanaLanguage, MitreSubtechnique, MitreTactic, MitreTechnique, Rule, RuleStatus, RuleTest, Severity } from '../model/rule.js';
 export { isRule } from '../model/rule.js';
 
-/** What a rule author writes. The DSL asks for Elastic's run-time metadata explicitly; other frontends may leave it out. */
-export interface RuleSpec {
-  /** A UUID; it names the snapshot folder and the published rule. */
-  readonly id: string;
-  readonly name: string;
-  readonly description: string;
-  readonly author: readonly string[];
-  readonly license: string;
-  readonly severity: Severity;
+/**
+ * What a rule author writes: the model's metadata, with Elastic's run-time metadata asked for
+ * explicitly (other frontends may leave it out), and the query as a DSL condition.
+ */
+export interface RuleSpec extends Omit<RuleMetadata, 'riskScore' | 'schedule' | 'maxSignals' | 'index' | 'elastic'> {
   /** 0 to 100. */
   readonly riskScore: number;
-  readonly schedule: { readonly interval: Interval; readonly from: DateMath };
+  readonly schedule: Schedule;
   readonly maxSignals: number;
   readonly index: readonly string[];
-  readonly tags: readonly string[];
-  readonly mitre: readonly MitreTactic[];
-  readonly references: readonly string[];
-  readonly falsePositives: readonly string[];
-  /** Investigation guide, Markdown. */
-  readonly note?: string;
-  readonly version: number;
-  /** When the rule was first written, and last changed in meaning (Sigma `date` / `modified`). */
-  readonly created?: IsoDate;
-  readonly updated?: IsoDate;
   readonly query: Condition;
   readonly tests: readonly RuleTest[];
 }

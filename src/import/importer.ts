@@ -4,6 +4,7 @@
  * `siemc import` command drives them all the same way (files, coverage summary, compiling into
  * the snapshot layout, `--emit ts`).
  */
+import type { ProjectConfig } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Rule } from '../model/rule.js';
 
@@ -25,4 +26,6 @@ export interface Importer {
   accepts(path: string): boolean;
   /** One source file's rules. Never throws for bad input: every problem is a diagnostic. */
   importFile(path: string, text: string): ImportResult;
+  /** The same importer reading the project's settings (e.g. `fields`: types of non-ECS fields), when it uses any. */
+  configure?(config: ProjectConfig): Importer;
 }

@@ -38,7 +38,8 @@ function packageJson({ name, siemcVersion }: ScaffoldOptions): string {
       diff: 'siemc diff',
       package: 'siemc package',
     },
-    devDependencies: { siemc: siemcVersion, typescript: '^5.9.3' },
+    // @types/node types import.meta.url, which rules use to read files beside them (markdown()).
+    devDependencies: { siemc: siemcVersion, typescript: '^5.9.3', '@types/node': '^20.19.0' },
   });
 }
 
@@ -49,7 +50,7 @@ function tsconfig(): string {
       module: 'ES2022',
       moduleResolution: 'Bundler',
       lib: ['ES2023'],
-      types: [],
+      types: ['node'],
       strict: true,
       noUncheckedIndexedAccess: true,
       skipLibCheck: true,

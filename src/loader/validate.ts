@@ -19,7 +19,10 @@ const LOOK_BACK = /^now-[1-9]\d*[smhd]$/;
 const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'id', 'name', 'description', 'author', 'license', 'severity', 'riskScore', 'schedule', 'maxSignals', 'index', 'tags',
   'mitre', 'references', 'falsePositives', 'note', 'version', 'created', 'updated', 'query', 'tests', 'kind', 'location', 'provenance',
+  'setup', 'status', 'language',
 ]);
+const STATUSES: readonly unknown[] = ['experimental', 'test', 'stable', 'deprecated', 'unsupported'];
+const LANGUAGES: readonly unknown[] = ['eql', 'kql'];
 /**
  * Characters metadata text must not hold: C0 controls other than tab, newline and carriage
  * return, DEL and C1 controls, bidi controls, zero-width characters and lone surrogates. Rule
@@ -107,7 +110,11 @@ function checkShapes(rule: Record<string, unknown>, problem: Problem): boolean {
   for (const key of ['name', 'description', 'license'] as const) {
     if (typeof rule[key] !== 'string') problem('SIEMC-R043', `${key} must be a string, not ${describe(rule[key])}`);
   }
-  if (rule.note !== undefined && typeof rule.note !== 'string') problem('SIEMC-R043', `note must be a string, not ${describe(rule.note)}`);
+  for (const key of ['note', 'setup'] as const) {
+    if (rule[key] !== undefined && typeof rule[key] !== 'string') problem('SIEMC-R043', `${key} must be a string, not ${describe(rule[key])}`);
+  }
+  if (rule.status !== undefined && !STATUSES.includes(rule.status)) problem('SIEMC-R048', `status ${JSON.stringify(rule.status)} is not one of ${STATUSES.join(', ')}`);
+  if (rule.language !== undefined && !LANGUAGES.includes(rule.language)) problem('SIEMC-R048', `language ${JSON.stringify(rule.language)} is not one of ${LANGUAGES.join(', ')}`);
   for (const key of ['author', 'index', 'tags', 'references', 'falsePositives'] as const) {
     const value = rule[key];
     if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
@@ -146,7 +153,7 @@ function metadataTexts(rule: Record<string, unknown>): [string, string][] {
     if (typeof value === 'string') out.push([where, value]);
     else if (Array.isArray(value)) value.forEach((v, i) => add(`${where}[${i}]`, v));
   };
-  for (const key of ['name', 'description', 'license', 'note', 'author', 'index', 'tags', 'references', 'falsePositives'] as const) add(key, rule[key]);
+  for (const key of ['name', 'description', 'license', 'note', 'setup', 'author', 'index', 'tags', 'references', 'falsePositives'] as const) add(key, rule[key]);
   if (Array.isArray(rule.mitre)) {
     rule.mitre.forEach((t: unknown, i) => {
       const tactic = (t as { tactic?: { name?: unknown } } | null)?.tactic;

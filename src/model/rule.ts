@@ -14,6 +14,14 @@ export type Interval = `${number}${'s' | 'm' | 'h' | 'd'}`;
 export type DateMath = `now-${number}${'s' | 'm' | 'h' | 'd'}`;
 /** A calendar date, `YYYY-MM-DD`. */
 export type IsoDate = `${number}-${number}-${number}`;
+/**
+ * How far a rule is along, in Sigma's words: `experimental` (new, untested in production; the
+ * default), `test` (being tried), `stable` (in production use), `deprecated`, `unsupported`.
+ * Published as Sigma's `status` and detection-rules' `maturity` (src/publish/rule-values.ts).
+ */
+export type RuleStatus = 'experimental' | 'test' | 'stable' | 'deprecated' | 'unsupported';
+/** The query language of the rule's Kibana detection rule: EQL (an `eql` rule) or KQL (a `query` rule in `kuery`). */
+export type KibanaLanguage = 'eql' | 'kql';
 
 export interface MitreSubtechnique { readonly id: `T${number}.${number}`; readonly name: string }
 export interface MitreTechnique {
@@ -44,6 +52,34 @@ export interface Provenance {
   readonly location?: SourceLocation;
 }
 
+/**
+ * Parameters of an Elastic detection rule that the query alone does not carry, kept as written
+ * by the Elastic importer. Compiled outputs select the events the rule starts from: a `new_terms`
+ * rule alerts only on the first appearance of its terms, a `threshold` rule only on groups of at
+ * least `value` events, so its alerts are fewer than the output's hits.
+ */
+export interface ElasticRuleParameters {
+  /** Elastic's rule type (`query`, `eql`, `new_terms`, `threshold`). */
+  readonly type: 'query' | 'eql' | 'new_terms' | 'threshold';
+  readonly language: 'kuery' | 'eql';
+  /** The query text as written in the source rule. */
+  readonly originalQuery: string;
+  /** new_terms: the fields whose value combination must not have been seen since historyWindowStart. */
+  readonly newTerms?: { readonly fields: readonly string[]; readonly historyWindowStart: string };
+  /** threshold: group by `field`, alert when a group has at least `value` events (and distinct values). */
+  readonly threshold?: {
+    readonly field: readonly string[];
+    readonly value: number;
+    readonly cardinality?: readonly { readonly field: string; readonly value: number }[];
+  };
+  /** The field read as the event time instead of @timestamp. */
+  readonly timestampOverride?: string;
+  /** EQL: the field the event category is read from instead of event.category. */
+  readonly eventCategoryOverride?: string;
+  /** `default` for building-block rules, whose alerts are hidden by default. */
+  readonly buildingBlockType?: string;
+}
+
 /** What describes a rule, apart from its query and tests. */
 export interface RuleMetadata {
   /** A UUID; it names the output folder and the published rule. */
@@ -67,6 +103,14 @@ export interface RuleMetadata {
   readonly falsePositives: readonly string[];
   /** Investigation guide, Markdown. */
   readonly note?: string;
+  /** Setup guide, Markdown: what the rule needs (integrations, logging) before it works. */
+  readonly setup?: string;
+  /** Default `experimental` (see RuleStatus). */
+  readonly status?: RuleStatus;
+  /** The language of the published Kibana rule; default `eql`, or the language an imported rule was written in. */
+  readonly language?: KibanaLanguage;
+  /** Elastic-only rule parameters (src/import/elastic.ts); absent for rules written in siemc. */
+  readonly elastic?: ElasticRuleParameters;
   readonly version: number;
   /** When the rule was first written, and last changed in meaning (Sigma `date` / `modified`). */
   readonly created?: IsoDate;

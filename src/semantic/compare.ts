@@ -87,6 +87,27 @@ export function compareQueries(before: Node, after: Node, options: CompareOption
   }
 }
 
+/**
+ * For each pair `[x, y]`, one event that `x` matches and `y` does not (confirmed by the evaluator),
+ * or undefined when there is none or none was found. One direction only, and one cell model for all
+ * pairs: the emitter asks this for a rule's query against its own sub-queries, which share leaves.
+ * Outside the decision it falls back to derived and random events, as compareQueries does.
+ */
+export function firstWitnesses(pairs: readonly (readonly [Node, Node])[], options: CompareOptions = {}): (Json | undefined)[] {
+  const budget: SearchBudget = { maxSteps: options.maxSearchSteps ?? 200_000, steps: 0 };
+  try {
+    const models = buildModels(pairs.flat(), options.maxCellsPerField ?? DEFAULT_CELL_LIMITS.maxCells);
+    const space = variableSpace(models);
+    return pairs.map(([x, y]) => {
+      const found = direction(x, y, space, budget, 1).witnesses[0];
+      return found ?? (space.unknown.size > 0 ? randomDifferences(x, y, options.randomEvents ?? 2000, 1).onlyBefore[0] : undefined);
+    });
+  } catch (e) {
+    if (!(e instanceof OutsideDecision)) throw e;
+    return pairs.map(([x, y]) => randomDifferences(x, y, options.randomEvents ?? 2000, 1).onlyBefore[0]);
+  }
+}
+
 function leavesOf(node: Node, out: LeafNode[]): LeafNode[] {
   if (isLeaf(node)) out.push(node);
   else if (node.kind === 'not') leavesOf(node.child, out);

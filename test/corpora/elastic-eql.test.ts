@@ -2,33 +2,20 @@
  * The EQL frontend on Elastic's own single-event EQL rules (the detection-rules corpus, outside
  * the repository): every query parses, or fails with a located syntax error; nothing crashes.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { EqlSyntaxError, parseEql } from '../../src/frontends/eql/parse.js';
+import { elasticCorpusFiles } from '../support/elastic-corpus.js';
 import { corpus } from '../support/fixtures.js';
 
 const dir = corpus('elastic-detection-rules');
-
-function tomlFiles(root: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.toml')) out.push(p);
-    }
-  };
-  walk(root);
-  return out;
-}
 
 describe.skipIf(dir === undefined)('Elastic detection-rules corpus: single-event EQL', () => {
   it('every query parses or fails with a located syntax error', () => {
     let parsed = 0;
     const refused: string[] = [];
-    for (const file of tomlFiles(dir as string)) {
+    for (const file of elasticCorpusFiles(dir as string)) {
       const rule = (parse(readFileSync(file, 'utf8')) as { rule?: { language?: unknown; query?: unknown } }).rule;
       if (rule?.language !== 'eql' || typeof rule.query !== 'string' || /^\s*(sequence|sample)\b/.test(rule.query)) continue;
       try {

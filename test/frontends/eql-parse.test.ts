@@ -145,6 +145,11 @@ describe('operators map to the IR the brief prescribes', () => {
     ['cidrMatch(ip, "10.0.0.0/8", "::1/128")', ir.cidr({ name: 'ip', type: 'ip' }, ['10.0.0.0/8', '::1/128'])],
     ['`a``b`.c : "x"', ir.match(kw('a`b.c'), [exactPattern('x')], true)],
     ['?f : "x"', ir.match(f, [exactPattern('x')], true)],
+    // The planner escapes the text into prefix/wildcard queries: * and ? in it are literal.
+    ['startsWith(f, "a*")', ir.match(f, [makePattern([literalPart('a*'), ANY_RUN])], false)],
+    ['endsWith~(f, "$")', ir.match(f, [makePattern([ANY_RUN, literalPart('$')])], true)],
+    ['stringContains(f, "?x")', ir.match(f, [makePattern([ANY_RUN, literalPart('?x'), ANY_RUN])], false)],
+    ['stringcontains~(f, "x")', ir.match(f, [makePattern([ANY_RUN, literalPart('x'), ANY_RUN])], true)],
   ];
   it.each(cases)('any where %s', (expr, node) => {
     expect(parses(`any where ${expr}`)).toEqual(node);
@@ -200,7 +205,8 @@ describe('operators map to the IR the brief prescribes', () => {
       ['any where f[0] == "x"', 'line 1:12'],
       ['any where f == g', 'line 1:16'],
       ['any where f < "m"', 'line 1:15'],
-      ['any where startsWith(f, "x")', 'line 1:11'],
+      ['any where substring(f, 0, 1) == "x"', 'line 1:11'],
+      ['any where stringContains(f, g)', 'line 1:29'],
       ['any where /* open', 'line 1:11'],
     ];
     for (const [query, where] of rejects) {

@@ -77,6 +77,7 @@ describe('ownership of the output folder', () => {
     const pkg = join(ws, 'pkg');
     expect(siemc(['package', '--rules', rules, '--out', pkg]).status).toBe(0);
     expect(tree(pkg).has(`kibana/${ruleId(2)}.json`)).toBe(true);
+    expect(tree(pkg).has('sigma/elastic_rule_2.yml')).toBe(true);
     writeFileSync(join(pkg, 'kibana', 'README.txt'), 'ours\n');
     rmSync(join(rules, 'b.ts'));
     const r = siemc(['package', '--rules', rules, '--out', pkg]);
@@ -84,7 +85,7 @@ describe('ownership of the output folder', () => {
     expect(r.status, r.stderr).toBe(0);
     const files = tree(pkg);
     expect(files.has(`kibana/${ruleId(2)}.json`)).toBe(false);
-    expect(files.has(`sigma/${ruleId(2)}.yml`)).toBe(false);
+    expect(files.has('sigma/elastic_rule_2.yml')).toBe(false);
     expect(files.get('kibana/README.txt')).toBe('ours\n');
     expect(files.get('kibana/rules.ndjson')?.split('\n').filter((l) => l !== '')).toHaveLength(2);
   });

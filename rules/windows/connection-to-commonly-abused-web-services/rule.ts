@@ -66,6 +66,8 @@ export const connectionToCommonlyAbusedWebServices = defineRule({
   ],
   note: markdown(import.meta.url, './investigation-guide.md'),
   version: 113,
+  // An Elastic prebuilt rule in production.
+  status: 'stable',
   // Elastic's creation date; the date of version 113 itself is not published with it.
   created: '2020-11-04',
   query: all(

@@ -159,7 +159,7 @@ function leaf(node: LeafNode, indent: string, ctx: BackendContext): string[] {
     case 'cidr': {
       const text = cidrOnNonIp(node, 'SIEMC-A051');
       if (text !== undefined) ctx.approximate(text);
-      return [`cidrMatch(${f}, ${node.cidrs.map(eqlString).join(', ')})`];
+      return [`cidrMatch(${f}, ${node.cidrs.map((c) => eqlString(withPrefix(c))).join(', ')})`];
     }
     case 'regex':
       return [`${f} regex ${eqlString(irRegexToLucene(node.regex, node.caseInsensitive))}`];
@@ -190,4 +190,13 @@ function matchExpressions(node: MatchNode, f: string, indent: string): string[] 
   if (exact.length > 0) out.push(`${f} ${ci ? 'in~' : 'in'} ${list(exact, indent)}`);
   for (const r of regexes) out.push(`${f} ${ci ? 'regex~' : 'regex'} ${r}`);
   return out;
+}
+
+/**
+ * A bare address as a network of one (`::1` -> `::1/128`): the same addresses, and the form
+ * Python's eql (detection-rules' validator) requires of cidrMatch's arguments.
+ */
+function withPrefix(cidr: string): string {
+  if (cidr.includes('/')) return cidr;
+  return `${cidr}/${cidr.includes(':') ? 128 : 32}`;
 }

@@ -5,6 +5,7 @@
 import type { MitreTactic, Rule } from '../../model/rule.js';
 import { exactValue, isExact, type Pattern } from '../../ir/pattern.js';
 import type { Node } from '../../ir/nodes.js';
+import { ecsFieldForSigma, sigmaFieldForEcs } from '../../schema/sigma-taxonomy.js';
 
 /** `attack.<tactic-name-in-kebab-case>`, then `attack.t1234` and `attack.t1234.001` for its techniques. */
 export function attackTags(mitre: readonly MitreTactic[]): string[] {
@@ -131,9 +132,19 @@ export const SIGMA_FIELD_NAMES: { readonly [category: string]: { readonly [ecs: 
   },
 };
 
-/** How a field is named in the output. */
+/**
+ * How a field is named in the output: with `sigma`, the table above first, then the reverse of the
+ * importer's taxonomy mapping (src/schema/sigma-taxonomy.ts) for the log source's product, so that
+ * importing the output maps every renamed field back to the same ECS field.
+ */
 export function fieldNamer(mode: 'ecs' | 'sigma', source: LogSource): (ecs: string) => string {
   if (mode === 'ecs' || source.category === undefined) return (ecs) => ecs;
   const table = SIGMA_FIELD_NAMES[source.category] ?? {};
-  return (ecs) => table[ecs] ?? ecs;
+  return (ecs) => {
+    const named = table[ecs];
+    if (named !== undefined) return named;
+    if (source.product === undefined) return ecs;
+    const sigma = sigmaFieldForEcs(ecs, source);
+    return sigma !== undefined && ecsFieldForSigma(sigma, source) === ecs ? sigma : ecs;
+  };
 }

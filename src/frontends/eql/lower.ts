@@ -5,7 +5,7 @@
  * `!=`, `not in` and `not` are plain complements (`bool.must_not`), so a missing field matches.
  */
 import { and, assertNever, cidr, familyOf, equals, exists, match, not, or, range, regex, type Field, type FieldType, type Node } from '../../ir/nodes.js';
-import { exactPattern, globPattern, type Pattern } from '../../ir/pattern.js';
+import { ANY_RUN, exactPattern, globPattern, literalPart, makePattern, type Pattern } from '../../ir/pattern.js';
 import { EqlSyntaxError, type Position } from './errors.js';
 import { luceneRegexToIr, LuceneRegexError } from './lucene-regex.js';
 
@@ -25,6 +25,8 @@ export type PredicateOp = ':' | 'like' | 'like~' | 'regex' | 'regex~' | 'in' | '
 
 export interface LowerContext {
   readonly fieldType: (name: string) => FieldType;
+  /** The field the event category filters on (default `event.category`). */
+  readonly categoryField?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -288,9 +290,19 @@ export function standalone(operand: Operand, ctx: LowerContext): Node {
   }
 }
 
+/** String functions the planner turns into a prefix or wildcard query: the pattern around the literal. */
+const STRING_FUNCTIONS: Readonly<Record<string, (text: string) => Pattern>> = {
+  startswith: (t) => makePattern([literalPart(t), ANY_RUN]),
+  endswith: (t) => makePattern([ANY_RUN, literalPart(t)]),
+  stringcontains: (t) => makePattern([ANY_RUN, literalPart(t), ANY_RUN]),
+};
+
 function call(operand: Extract<Operand, { kind: 'call' }>, ctx: LowerContext): Node {
-  // Function names resolve case-insensitively in Elasticsearch; only cidrMatch is supported.
-  if (operand.name.toLowerCase() !== 'cidrmatch' || operand.caseInsensitive) {
+  // Function names resolve case-insensitively in Elasticsearch.
+  const name = operand.name.toLowerCase();
+  const stringFunction = STRING_FUNCTIONS[name];
+  if (stringFunction !== undefined) return stringCall(operand, stringFunction, ctx);
+  if (name !== 'cidrmatch' || operand.caseInsensitive) {
     return fail(`function ${operand.name}${operand.caseInsensitive ? '~' : ''}() is not supported`, operand.at);
   }
   const [subject, ...ranges] = operand.args;
@@ -299,7 +311,22 @@ function call(operand: Extract<Operand, { kind: 'call' }>, ctx: LowerContext): N
   return cidr(toField(subject, ctx), ranges.map((r) => stringValue(asLiteral(r, 'cidrMatch'), 'cidrMatch')));
 }
 
-/** `network where ...` filters on `event.category` with a case-sensitive term. */
+/**
+ * `startsWith(f, "x")`, `endsWith(f, "x")`, `stringContains(f, "x")`: case-sensitive, `~` not;
+ * the planner escapes the text into a prefix or wildcard query, so `*` and `?` in it are literal.
+ */
+function stringCall(operand: Extract<Operand, { kind: 'call' }>, pattern: (text: string) => Pattern, ctx: LowerContext): Node {
+  const [subject, text, extra] = operand.args;
+  const name = `${operand.name}${operand.caseInsensitive ? '~' : ''}()`;
+  if (subject?.kind !== 'field') return fail(`${name} is supported with a field first`, subject?.at ?? operand.at);
+  if (text === undefined || extra !== undefined) return fail(`${name} takes a field and one string`, operand.at);
+  const field = toField(subject, ctx);
+  requireStringField(field, name, subject.at);
+  return match(field, [pattern(stringValue(asLiteral(text, name), name))], operand.caseInsensitive);
+}
+
+/** `network where ...` filters on `event.category` (or the rule's override) with a case-sensitive term. */
 export function categoryFilter(category: string, ctx: LowerContext): Node {
-  return match({ name: 'event.category', type: ctx.fieldType('event.category') }, [exactPattern(category)], false);
+  const name = ctx.categoryField ?? 'event.category';
+  return match({ name, type: ctx.fieldType(name) }, [exactPattern(category)], false);
 }

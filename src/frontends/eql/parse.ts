@@ -34,8 +34,13 @@ export function defaultFieldType(name: string): FieldType {
   return Object.prototype.hasOwnProperty.call(ECS_TYPES, name) ? (ECS_TYPES[name] as FieldType) : 'keyword';
 }
 
-export function parseEql(text: string, fieldType: (name: string) => FieldType = defaultFieldType): Node {
-  return new Parser(tokenize(text), { fieldType }).query();
+export interface EqlOptions {
+  /** The field `<category> where` filters on: a rule's `event_category_override`; default `event.category`. */
+  readonly categoryField?: string;
+}
+
+export function parseEql(text: string, fieldType: (name: string) => FieldType = defaultFieldType, options: EqlOptions = {}): Node {
+  return new Parser(tokenize(text), { fieldType, ...(options.categoryField === undefined ? {} : { categoryField: options.categoryField }) }).query();
 }
 
 const COMPARISONS: ReadonlySet<string> = new Set<ComparisonOp>(['==', '!=', '<', '<=', '>', '>=']);

@@ -1,0 +1,12 @@
+/** A problem that keeps one rule (or one clause) from importing: a code and one sentence. */
+import type { SourceLocation } from '../../model/location.js';
+
+export class ImportProblem extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly at?: SourceLocation,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * A Kibana detection rule in the shape of Kibana's create-rule API (`POST
+ * /api/detection_engine/rules`), which its rule import reads one per NDJSON line. Built as an
+ * object, never as text. test/fixtures/kibana/rule-create.schema.json is the API's schema.
+ */
+import type { Backend } from '../../backends/backend.js';
+import { eql } from '../../backends/eql/index.js';
+import { kql } from '../../backends/kql/index.js';
+import type { Rule } from '../../model/rule.js';
+import type { JsonValue } from '../../util/stable-json.js';
+import { attackUrl, kibanaLanguage, requiredFields, runtime } from '../rule-values.js';
+
+/** The backend whose query the Kibana rule carries. */
+export function kibanaBackend(rule: Rule): Backend {
+  return kibanaLanguage(rule) === 'kql' ? kql : eql;
+}
+
+/** The `threat` array: ATT&CK tactics with their techniques and sub-techniques, ids, names and URLs. */
+export function kibanaThreat(rule: Rule): JsonValue[] {
+  return rule.mitre.map((t) => ({
+    framework: 'MITRE ATT&CK',
+    tactic: { id: t.tactic.id, name: t.tactic.name, reference: attackUrl('tactics', t.tactic.id) },
+    technique: t.techniques.map((tech) => ({
+      id: tech.id,
+      name: tech.name,
+      reference: attackUrl('techniques', tech.id),
+      ...(tech.subtechniques === undefined
+        ? {}
+        : { subtechnique: tech.subtechniques.map((s) => ({ id: s.id, name: s.name, reference: attackUrl('techniques', s.id) })) }),
+    })),
+  }));
+}
+
+export interface KibanaOptions {
+  readonly version: number;
+  /** Whether the rule starts enabled (project setting publish.enabled). */
+  readonly enabled: boolean;
+}
+
+export function kibanaRule(rule: Rule, query: string, options: KibanaOptions): { [key: string]: JsonValue } {
+  const run = runtime(rule);
+  const language = kibanaLanguage(rule);
+  return {
+    rule_id: rule.id,
+    name: rule.name,
+    description: rule.description,
+    // An EQL rule is type `eql`; a KQL rule is a custom query rule (`query`) in `kuery`.
+    ...(language === 'kql' ? { type: 'query', language: 'kuery' } : { type: 'eql', language: 'eql' }),
+    query: query.replace(/\n$/, ''),
+    index: [...run.index],
+    interval: run.interval,
+    from: run.from,
+    max_signals: run.maxSignals,
+    severity: rule.severity,
+    risk_score: run.riskScore,
+    tags: [...rule.tags],
+    threat: kibanaThreat(rule),
+    ...(rule.note === undefined ? {} : { note: rule.note }),
+    ...(rule.setup === undefined ? {} : { setup: rule.setup }),
+    author: [...rule.author],
+    license: rule.license,
+    references: [...rule.references],
+    false_positives: [...rule.falsePositives],
+    version: options.version,
+    required_fields: requiredFields(rule),
+    enabled: options.enabled,
+  };
+}
