@@ -5,7 +5,7 @@
 import { assertNever, isLeaf, type LeafNode, type Node } from '../ir/nodes.js';
 import { foldAsciiCase } from '../ir/regex.js';
 import { cidrContains } from '../ir/cidr.js';
-import { globMatches } from './glob.js';
+import { anyGlobMatches } from './glob.js';
 import { asBoolean, asKeyword, asNumber, fieldValues, type Json } from './values.js';
 
 export function evaluate(node: Node, event: Json): boolean {
@@ -27,7 +27,7 @@ function leafHolds(node: LeafNode, value: string | number | boolean): boolean {
   switch (node.kind) {
     case 'match': {
       const text = asKeyword(value);
-      return node.patterns.some((p) => globMatches(p, text, node.caseInsensitive));
+      return anyGlobMatches(node.patterns, text, node.caseInsensitive);
     }
     case 'exists':
       return true;

@@ -36,13 +36,64 @@ function tokens(pattern: Pattern): Token[] {
 }
 
 export function globMatches(pattern: Pattern, value: string, caseInsensitive: boolean): boolean {
-  return globMatchesWith(pattern, value, caseInsensitive ? sameIgnoringCase : (a, b) => a === b);
+  return globMatchesWith(pattern, value, caseInsensitive ? sameIgnoringCase : sameExactly);
 }
 
 /** The same matcher with another notion of equal characters (target models in tests use their own). */
 export function globMatchesWith(pattern: Pattern, value: string, same: (patternChar: number, valueChar: number) => boolean): boolean {
-  const pat = tokens(pattern);
-  const text = Array.from(value, (ch) => ch.codePointAt(0) ?? 0);
+  return matchCodePoints(tokens(pattern), codePoints(value), same);
+}
+
+const codePoints = (value: string): number[] => Array.from(value, (ch) => ch.codePointAt(0) ?? 0);
+const sameExactly = (a: number, b: number): boolean => a === b;
+
+/** Only ASCII letters fold (sameIgnoringCase), so a folded string compares as the code points would. */
+const foldAscii = (text: string): string => text.replace(/[A-Z]+/g, (run) => run.toLowerCase());
+
+/** A list of patterns split for matching many values: patterns without wildcards as one set of strings, the rest as globs. */
+interface PreparedList {
+  readonly exact: ReadonlySet<string>;
+  readonly globs: readonly Token[][];
+}
+
+const prepared = new WeakMap<readonly Pattern[], { sensitive?: PreparedList; insensitive?: PreparedList }>();
+
+function prepare(patterns: readonly Pattern[], caseInsensitive: boolean): PreparedList {
+  let entry = prepared.get(patterns);
+  if (entry === undefined) prepared.set(patterns, (entry = {}));
+  const known = caseInsensitive ? entry.insensitive : entry.sensitive;
+  if (known !== undefined) return known;
+  const exact = new Set<string>();
+  const globs: Token[][] = [];
+  for (const p of patterns) {
+    if (p.every((part) => part.kind === 'literal')) {
+      const text = p.map((part) => (part.kind === 'literal' ? part.text : '')).join('');
+      exact.add(caseInsensitive ? foldAscii(text) : text);
+    } else {
+      globs.push(tokens(p));
+    }
+  }
+  const list = { exact, globs };
+  if (caseInsensitive) entry.insensitive = list;
+  else entry.sensitive = list;
+  return list;
+}
+
+/**
+ * Whether any of the patterns matches the whole value: what `patterns.some((p) => globMatches(p,
+ * value, caseInsensitive))` says, without a pass over every pattern (a rule's tests meet lists
+ * of hundreds of values for each of their events).
+ */
+export function anyGlobMatches(patterns: readonly Pattern[], value: string, caseInsensitive: boolean): boolean {
+  const list = prepare(patterns, caseInsensitive);
+  if (list.exact.size > 0 && list.exact.has(caseInsensitive ? foldAscii(value) : value)) return true;
+  if (list.globs.length === 0) return false;
+  const text = codePoints(value);
+  const same = caseInsensitive ? sameIgnoringCase : sameExactly;
+  return list.globs.some((pat) => matchCodePoints(pat, text, same));
+}
+
+function matchCodePoints(pat: readonly Token[], text: readonly number[], same: (patternChar: number, valueChar: number) => boolean): boolean {
   // Classic two-pointer matcher with backtracking to the last `anyRun`: O(n * m) worst case.
   let p = 0;
   let t = 0;
