@@ -108,7 +108,7 @@ export const BATCH_SIZE = 200;
  * (3,000 rules: under 300 MB of memory, at no measurable cost in time). A check that needs more
  * runs again in the build's own thread.
  */
-const WORKER_HEAP_MB = 192;
+const WORKER_HEAP_MB = 320;
 
 export interface Typechecker {
   /** All type errors of the rule files, each with file:line:col and a code frame. */
