@@ -80,7 +80,9 @@ function leaf(node: LeafNode, report: (a: Approximation) => void): Query {
   switch (node.kind) {
     case 'match': {
       // Source order is kept; a case-sensitive exact list becomes one `terms` where its first value was.
-      const ci = node.caseInsensitive;
+      // An ip field compares parsed addresses, whose hex digits have no case, and refuses the
+      // flag ("does not support case insensitive term queries"): the whole search would fail.
+      const ci = node.caseInsensitive && node.field.type !== 'ip';
       const exactList = node.patterns.filter(isExact).map(exactValue);
       const useTerms = !ci && exactList.length > 1;
       const queries: Query[] = [];
