@@ -9,14 +9,14 @@ import { toQuery } from '../../src/backends/esdsl/index.js';
 import { evaluate } from '../../src/eval/evaluate.js';
 import { match, or, type Field } from '../../src/ir/nodes.js';
 import { exactPattern } from '../../src/ir/pattern.js';
-import { hitIds } from '../../src/live/check.js';
+import { hitIds, type LabelledEvent } from '../../src/live/check.js';
 import { esClient, LIVE, requireNodeInCi, useIndex } from '../support/live.js';
 
 requireNodeInCi();
 
 const ip: Field = { name: 'source.ip', type: 'ip' };
 const query = or([match(ip, [exactPattern('::1'), exactPattern('127.0.0.1')], true), match({ name: 'user.name', type: 'keyword' }, [exactPattern('ADMIN')], true)]);
-const events = [
+const events: LabelledEvent[] = [
   { id: 'v6', name: 'loopback v6', event: { source: { ip: '::1' } } },
   { id: 'v4', name: 'loopback v4', event: { source: { ip: '127.0.0.1' } } },
   { id: 'other', name: 'other address', event: { source: { ip: '10.1.2.3' } } },
