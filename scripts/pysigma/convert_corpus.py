@@ -11,7 +11,9 @@ Usage: .venv/pysigma/bin/python scripts/pysigma/convert_corpus.py < FILES.txt   
     is taken from.
 
 Output: {"pysigma": "<version>", "files": {"<path>": {"error": "..."} or
-{"rules": [{"id", "title", "splunk": {"queries": [...]} | {"error"}, "lucene": ...}, ...]}}}.
+{"rules": [{"id", "title", "fields", "splunk": {"queries": [...]} | {"error"}, "lucene": {..., "fields"}}, ...]}}}:
+"fields" lists the Sigma field names the detection reads; the Lucene conversion's "fields" maps each
+of them that the pipeline renamed to its target names (pySigma's own field-mapping tracking).
 Each backend converts a freshly parsed copy of the rule (pipelines rewrite the rule in place).
 Validators are not run: this is about what the queries select, not rule hygiene.
 """
@@ -23,6 +25,7 @@ from importlib.metadata import version
 from sigma.backends.elasticsearch import LuceneBackend
 from sigma.backends.splunk import SplunkBackend
 from sigma.collection import SigmaCollection
+from sigma.rule import SigmaDetection
 from sigma.pipelines.elasticsearch.macos import ecs_macos_esf
 from sigma.pipelines.elasticsearch.windows import ecs_windows
 from sigma.pipelines.splunk import splunk_windows_pipeline
@@ -41,9 +44,22 @@ BACKENDS = {
 def convert(text: str, index: int, make_backend) -> dict:
     try:
         rule = SigmaCollection.from_yaml(text).rules[index]
-        return {"queries": [str(q) for q in make_backend().convert(SigmaCollection([rule]))]}
+        backend = make_backend()
+        out = {"queries": [str(q) for q in backend.convert(SigmaCollection([rule]))]}
+        mappings = backend.last_processing_pipeline.field_mappings
+        out["fields"] = {k: sorted(v) for k, v in mappings.items() if k is not None}
+        return out
     except Exception as e:  # a construct the backend refuses
         return {"error": describe_error(e)}
+
+
+def detection_fields(detection, out: set) -> set:
+    for item in detection.detection_items:
+        if isinstance(item, SigmaDetection):
+            detection_fields(item, out)
+        elif item.field is not None:
+            out.add(item.field)
+    return out
 
 
 def main() -> int:
@@ -62,6 +78,10 @@ def main() -> int:
             if rule.errors:
                 entry["error"] = "; ".join(describe_error(e) for e in rule.errors)
             else:
+                fields: set = set()
+                for d in rule.detection.detections.values():
+                    detection_fields(d, fields)
+                entry["fields"] = sorted(fields)
                 for name, make in BACKENDS.items():
                     entry[name] = convert(text, index, make)
             rules.append(entry)

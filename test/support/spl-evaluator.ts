@@ -814,3 +814,133 @@ export function splMatches(text: string, event: Json, meta: SplMeta): boolean {
   }
   return evaluateSpl(q, event, meta);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Pipelines with regex, rex and eval (what pySigma's Splunk backend writes for `|re`)
+
+/**
+ * One command after the first `search`, as Splunk documents it:
+ * - `regex F="pcre"` keeps events where some value of F matches (unanchored PCRE); `regex F!="pcre"`
+ *   keeps events where none does, including events without F (the command drops only matches).
+ * - `rex field=F "(?<N>...)"` sets N to the first match's named group in F's first matching value,
+ *   and leaves N unset (null) when F is missing or nothing matches.
+ * - `eval N=if(COND, "a", "b")` sets N from an eval condition (null counts as false in `if`).
+ * - `search ...` and `where ...` as in the first command.
+ */
+export type SplStage =
+  | { readonly kind: 'search'; readonly expr: SearchExpr }
+  | { readonly kind: 'where'; readonly expr: EvalExpr }
+  | { readonly kind: 'regex'; readonly field: string; readonly negated: boolean; readonly regex: string }
+  | { readonly kind: 'rex'; readonly field: string; readonly regex: string }
+  | { readonly kind: 'eval'; readonly name: string; readonly cond: EvalExpr; readonly then: string; readonly otherwise: string };
+
+export function parseSplPipeline(text: string): SplStage[] {
+  const [first, ...rest] = commands(stripComments(text));
+  const m = /^\s*search\s([\s\S]*)$/.exec(first ?? '');
+  if (!m) throw new Error('the query must start with `search`');
+  const head = (m[1] as string).trim();
+  const stages: SplStage[] = head === '' || head === '*' ? [] : [{ kind: 'search', expr: new SearchParser(head).parseAll() }];
+  for (const cmd of rest) {
+    const [, name = '', body = ''] = /^\s*(\w+)\s([\s\S]*)$/.exec(cmd) ?? [];
+    switch (name) {
+      case 'search':
+        stages.push({ kind: 'search', expr: new SearchParser(body).parseAll() });
+        break;
+      case 'where':
+        stages.push({ kind: 'where', expr: new EvalParser(body).parseAll() });
+        break;
+      case 'regex': {
+        const r = /^\s*([^\s!=]+)\s*(!?=)\s*(?=")/.exec(body);
+        if (!r) throw new Error(`regex without a field: ${body.slice(0, 40)}`);
+        const { value, end } = readSplString(body, r[0].length);
+        if (body.slice(end).trim() !== '') throw new Error('text after the regex');
+        stages.push({ kind: 'regex', field: r[1] as string, negated: r[2] === '!=', regex: value });
+        break;
+      }
+      case 'rex': {
+        const r = /^\s*field=(\S+)\s+(?=")/.exec(body);
+        if (!r) throw new Error(`rex without field=: ${body.slice(0, 40)}`);
+        const { value, end } = readSplString(body, r[0].length);
+        if (body.slice(end).trim() !== '') throw new Error('text after the rex regex');
+        // `(?<N>(?i)...)`: flags at the start of the only group apply to the whole regex (PCRE).
+        stages.push({ kind: 'rex', field: r[1] as string, regex: value.replace(/^\(\?<(\w+)>\(\?([a-z]+)\)/, '(?$2)(?<$1>') });
+        break;
+      }
+      case 'eval': {
+        const r = /^\s*(\w+)\s*=\s*if\(([\s\S]*)\)\s*$/.exec(body);
+        if (!r) throw new Error(`eval outside the subset: ${body.slice(0, 40)}`);
+        const call = new EvalParser(`if(${r[2] as string})`).parseAll();
+        if (call.kind !== 'call' || call.args.length !== 3) throw new Error('if takes 3 arguments');
+        const [cond, a, b] = call.args as [EvalExpr, EvalExpr, EvalExpr];
+        if (a.kind !== 'str' || b.kind !== 'str') throw new Error('if: string results only');
+        stages.push({ kind: 'eval', name: r[1] as string, cond, then: a.value, otherwise: b.value });
+        break;
+      }
+      default:
+        throw new Error(`unsupported command: ${name}`);
+    }
+  }
+  return stages;
+}
+
+/** The first named group of a rex regex, and the regex without its name (JavaScript keeps named groups, so the name stays). */
+function rexGroup(regex: string): string {
+  const m = /\(\?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(regex);
+  if (!m) throw new Error('rex regex without a named group');
+  return m[1] as string;
+}
+
+export function evaluateSplPipeline(stages: readonly SplStage[], event: Json, meta: SplMeta): boolean {
+  // Fields set by rex and eval, read before the event's own.
+  const set = new Map<string, string | null>();
+  const withSet = (): Json => (set.size === 0 ? event : { ...(event as object), ...Object.fromEntries([...set].filter(([, v]) => v !== null)) } as Json);
+  for (const s of stages) {
+    const current = withSet();
+    switch (s.kind) {
+      case 'search':
+        if (!evaluateSearch(s.expr, current, meta)) return false;
+        break;
+      case 'where':
+        if (!evaluateWhere(s.expr, current)) return false;
+        break;
+      case 'regex': {
+        const re = pcreToJs(s.regex);
+        const hit = fieldValues(current, s.field).map(asKeyword).some((v) => re.test(v));
+        if (hit === s.negated) return false;
+        break;
+      }
+      case 'rex': {
+        const name = rexGroup(s.regex);
+        const re = pcreToJs(s.regex);
+        let found: string | null = null;
+        for (const v of fieldValues(current, s.field).map(asKeyword)) {
+          const m = re.exec(v);
+          if (m?.groups?.[name] !== undefined) {
+            found = m.groups[name] as string;
+            break;
+          }
+        }
+        set.set(name, found);
+        break;
+      }
+      case 'eval':
+        set.set(s.name, evaluateWhere(s.cond, current) ? s.then : s.otherwise);
+        break;
+      default:
+        throw new Error('unknown stage');
+    }
+  }
+  return true;
+}
+
+const parsedPipelines = new Map<string, SplStage[]>();
+
+/** Like splMatches, for pipelines with regex, rex, eval and search commands too. */
+export function splPipelineMatches(text: string, event: Json, meta: SplMeta): boolean {
+  let p = parsedPipelines.get(text);
+  if (p === undefined) {
+    p = parseSplPipeline(text);
+    parsedPipelines.set(text, p);
+  }
+  return evaluateSplPipeline(p, event, meta);
+}
