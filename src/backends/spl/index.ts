@@ -9,7 +9,8 @@
  * when the whole query is exact in `search`, there is no `where` at all.
  */
 import { runtimeMetadata } from '../../model/defaults.js';
-import { assertNever, isLeaf, type Node } from '../../ir/nodes.js';
+import { leavesOf } from '../../ir/fold.js';
+import type { Node } from '../../ir/nodes.js';
 import { cidrOnNonIp, ipv4MappedCidr, loneSurrogate } from '../common.js';
 import type { Backend, BackendContext } from '../backend.js';
 import { approximate as approximateSupport, exact } from '../capabilities.js';
@@ -112,8 +113,8 @@ function sources(query: Node, context: BackendContext): string {
 }
 
 /** Per-leaf checks that do not depend on where the leaf is rendered (search or where). */
-function checkLeaves(node: Node, context: BackendContext): void {
-  if (isLeaf(node)) {
+function checkLeaves(query: Node, context: BackendContext): void {
+  for (const node of leavesOf(query)) {
     if (node.kind === 'cidr') {
       for (const a of [cidrOnNonIp(node, 'SIEMC-A205'), ipv4MappedCidr(node, 'SIEMC-A204')]) if (a !== undefined) context.approximate(a);
     }
@@ -127,15 +128,5 @@ function checkLeaves(node: Node, context: BackendContext): void {
         direction: 'not expressible',
       });
     }
-    return;
-  }
-  switch (node.kind) {
-    case 'not':
-      return checkLeaves(node.child, context);
-    case 'and':
-    case 'or':
-      return node.children.forEach((c) => checkLeaves(c, context));
-    default:
-      return assertNever(node, 'IR group');
   }
 }
