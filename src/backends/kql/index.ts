@@ -311,7 +311,10 @@ function whitespaceSplit(pattern: Pattern): Direction | undefined {
   };
   for (const p of pattern) {
     if (p.kind !== 'literal') add(null);
-    else for (const ch of p.text) QUERY_STRING_SPACE.test(ch) ? pieces.push([]) : add(ch);
+    else for (const ch of p.text) {
+      if (QUERY_STRING_SPACE.test(ch)) pieces.push([]);
+      else add(ch);
+    }
   }
   const bareStar = pieces.some((piece) => piece.length === 1 && piece[0] === null);
   const operator = pieces.some((piece) => ['AND', 'OR', 'NOT'].includes(piece.join('')) && !piece.includes(null));
