@@ -11,14 +11,13 @@
 import { runtimeMetadata } from '../../model/defaults.js';
 import { leavesOf } from '../../ir/fold.js';
 import type { Node } from '../../ir/nodes.js';
-import { cidrOnNonIp, ipv4MappedCidr, loneSurrogate } from '../common.js';
+import { cidrOnNonIp, ipv4MappedCidr, loneSurrogate, INDENT_STEP } from '../common.js';
 import type { Backend, BackendContext } from '../backend.js';
 import { approximate as approximateSupport, exact } from '../capabilities.js';
 import { approximate, renderSearch } from './search.js';
 import { searchWord, splComment, unquotableField } from './strings.js';
 import { renderWhere, toWhere } from './where.js';
 
-const STEP = '  ';
 const CASE_NOTE =
   '```(?i) folds ASCII letters; (?-i:[sS]) and (?-i:[kK]) keep it from also matching ſ and the Kelvin sign, as the rule requires```';
 
@@ -55,7 +54,7 @@ export const spl: Backend = {
     const whereParts: string[] = [];
     for (const c of conjuncts) {
       const a = approximate(c);
-      if (a.over.kind !== 'all') searchLines.push(renderSearch(a.over, STEP));
+      if (a.over.kind !== 'all') searchLines.push(renderSearch(a.over, INDENT_STEP));
       if (!a.exact) {
         const w = toWhere(c, false, {
           onRegexIssue: (node, issue) =>
@@ -66,12 +65,12 @@ export const spl: Backend = {
               direction: 'not expressible',
             }),
         });
-        whereParts.push(renderWhere(w, STEP));
+        whereParts.push(renderWhere(w, INDENT_STEP));
       }
     }
     const head = `search ${sources(query, context)}${label === undefined ? '' : ` ${splComment(label)}`}`;
-    const search = [head, ...searchLines.map((l) => `${STEP}${l}`)].join('\n');
-    const body = whereParts.join(`\n${STEP}AND `);
+    const search = [head, ...searchLines.map((l) => `${INDENT_STEP}${l}`)].join('\n');
+    const body = whereParts.join(`\n${INDENT_STEP}AND `);
     const note = body.includes('(?-i:') ? `\n${CASE_NOTE}` : '';
     const where = whereParts.length === 0 ? '' : `${note}\n| where ${body}`;
     return `${search}${where}\n`;
