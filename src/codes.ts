@@ -114,6 +114,10 @@ export const CODES = {
 } as const satisfies Readonly<Record<string, CodeInfo>>;
 
 export type Code = keyof typeof CODES;
+/** The codes a backend may report: approximations only (the compile step adds rule and target). */
+export type ApproximationCode = Extract<Code, `SIEMC-A${string}`>;
+/** Every code a diagnostic can carry: the table's, and TypeScript's own under their number. */
+export type DiagnosticCode = Code | `SIEMC-TS${number}`;
 
 /** TypeScript's own diagnostics keep their number: SIEMC-TS<n> is TypeScript's TS<n>. */
 export function codeInfo(code: string): CodeInfo | undefined {

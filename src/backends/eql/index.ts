@@ -38,6 +38,8 @@ export const eql: Backend = {
     cidr: exact('`cidrMatch(f, ...)` on `ip` fields (SIEMC-A051 on other types)'),
     regex: exact('`regex` (Lucene syntax, whole value)'),
     'regex.ci': exact('`regex` with letters written as `[xX]` (Lucene\'s `regex~` does not fold ranges)'),
+    'field.names': exact('backticks unless every dotted segment is a plain identifier or reserved word'),
+    source: exact('the rule\'s index patterns travel with it (Kibana `index`), outside the query'),
   },
   compile(query, context) {
     const { category, rest } = liftEventCategory(query);

@@ -65,9 +65,11 @@ export const kql: Backend = {
     'equals.boolean': exact('`f: true`'),
     'equals.number': exact('`f: 5`'),
     range: approximate(KQL_CODES.splitRange, 'widened', '`f >= 5`; two bounds are two comparisons, which on a multi-valued field may hold for different values'),
-    cidr: exact('quoted value on an `ip` field: `match`/`match_phrase` reach the ip field\'s term query, which reads CIDR'),
+    cidr: exact('quoted value on an `ip` field: `match`/`match_phrase` reach the ip field\'s term query, which reads CIDR (SIEMC-A107 on other types: compared as text)'),
     regex: approximate(KQL_CODES.regex, 'widened', 'no regular expressions in KQL: written as `f: *` (the field exists)'),
     'regex.ci': approximate(KQL_CODES.regex, 'widened', 'no regular expressions in KQL: written as `f: *` (the field exists)'),
+    'field.names': exact('bare when an ordinary dotted name, else quoted (a quoted name is read literally)'),
+    source: exact('the rule\'s index patterns travel with it (Kibana `index`), outside the query'),
   },
   compile(query, context) {
     return `${render(query, '', context)}\n`;

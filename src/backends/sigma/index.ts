@@ -41,7 +41,7 @@ export const sigma: Backend = {
     not: exact('`not` in the condition over `filter_*` selections (plain complement)'),
     'equals.boolean': exact('`f: true`'),
     'equals.number': exact('`f: 5`'),
-    range: approximate('SIEMC-A308', 'widened', '`|gt`, `|gte`, `|lt`, `|lte`; two bounds are two conditions, which on a multi-valued field may hold for different values'),
+    range: approximate('SIEMC-A308', 'widened', '`|gt`, `|gte`, `|lt`, `|lte`; two bounds are two conditions, which on a multi-valued field may hold for different values; no bounds at all is `|exists` (SIEMC-A304)'),
     cidr: approximate('SIEMC-A307', 'narrowed', '`|cidr`; IPv4 networks may not match IPv4-mapped IPv6 addresses (SIEMC-A309 on non-ip fields)'),
     regex: approximate(
       'SIEMC-A301',
@@ -49,6 +49,8 @@ export const sigma: Backend = {
       '`|re` anchored as `^(?:...)$`, `|s` when the regex has a `.`; PCRE `$` also matches before a final newline (SIEMC-A302 for constructs PCRE reads differently)',
     ),
     'regex.ci': approximate('SIEMC-A301', 'widened', 'ASCII case written out as `[aA]` classes (`|i` would fold all of Unicode), otherwise as `regex`'),
+    'field.names': approximate('SIEMC-A305', 'not expressible', 'detection keys; Sigma reads `|` in a key as a modifier, so such a field cannot be named'),
+    source: exact('`logsource` from the rule\'s log source'),
   },
   compile(query, context) {
     return renderRule(query, context);

@@ -44,8 +44,10 @@ export const spl: Backend = {
     'equals.number': exact('`f>=n AND f<=n` in `search` (numeric comparison, not text), `| where f==n`'),
     range: exact('`f>n`, `f<=n` in `search`; with two bounds, `| where isnotnull(mvfilter(...))` so both hold for the same value'),
     cidr: approximateSupport('SIEMC-A204', 'narrowed', '`f="10.0.0.0/8"` in `search`, `cidrmatch()` in `where`; IPv4 networks may not match IPv4-mapped IPv6 addresses (SIEMC-A205 on non-ip fields)'),
-    regex: exact('`| where match(f, "(?s)^(?:...)\\z")`: PCRE, anchored; `\\d \\w \\s` spelt as classes'),
+    regex: exact('`| where match(f, "(?s)^(?:...)\\z")`: PCRE, anchored; `\\d \\w \\s` spelt as classes; a construct outside the portable subset is passed as written (SIEMC-A203)'),
     'regex.ci': exact('`(?i)` with the ASCII cases of `s`, `k`, classes and non-ASCII characters spelt out inside `(?-i:...)`'),
+    'field.names': approximateSupport('SIEMC-A202', 'not expressible', 'bare names; a quote, backslash, control or invisible character cannot be written reliably'),
+    source: approximateSupport('SIEMC-A201', 'widened', '`index=... sourcetype=...` from `splunk.sources` in siemc.config.json; `index=*` for an index pattern it does not map'),
   },
   compile(query, context) {
     checkLeaves(query, context);
