@@ -5,7 +5,7 @@
 import type { MitreTactic, Rule } from '../../model/rule.js';
 import { exactValue, isExact, type Pattern } from '../../ir/pattern.js';
 import { and, type Node } from '../../ir/nodes.js';
-import { ecsFieldForSigma, sigmaFieldForEcs } from '../../schema/sigma-taxonomy.js';
+import { ECS_VALUE_REWRITES, ecsFieldForSigma, sigmaFieldForEcs } from '../../schema/sigma-taxonomy.js';
 
 /** `attack.<tactic-name-in-kebab-case>`, then `attack.t1234` and `attack.t1234.001` for its techniques. */
 export function attackTags(mitre: readonly MitreTactic[]): string[] {
@@ -96,6 +96,9 @@ export function fieldNamer(mode: 'ecs' | 'sigma', source: LogSource): (ecs: stri
 
 /** The Sigma taxonomy name of an ECS field under a log source, when the mapping holds both ways. */
 export function taxonomyName(ecs: string, source: LogSource): string | undefined {
+  // Fields whose values differ between the schemas (Sysmon `Initiated: 'true'` is ECS
+  // `network.direction: egress`) would need their values rewritten too: they keep ECS names.
+  if (ecs in ECS_VALUE_REWRITES) return undefined;
   const sigma = sigmaFieldForEcs(ecs, source);
   return sigma !== undefined && ecsFieldForSigma(sigma, source) === ecs ? sigma : undefined;
 }
