@@ -22,7 +22,7 @@ export const sigma: Backend = {
   fileName: 'sigma.yml',
   title: 'Sigma rule',
   capabilities: {
-    'match.exact': exact('`f|cased: value`'),
+    'match.exact': exact('`f|cased: value`; with `sigma.mode: portable` (published Sigma by default) `f: value`, matched ignoring case (SIEMC-A310)'),
     'match.exact.ci': approximate(
       'SIEMC-A303',
       'widened',
@@ -38,7 +38,7 @@ export const sigma: Backend = {
       "single-quoted YAML (`''` for a quote); double-quoted YAML escapes (`\\x..`, `\\u....`) for control characters, bidi controls, " +
         'zero-width and other invisible characters; a backslash is doubled only before `*`, `?`, `\\` or at the end',
     ),
-    exists: exact('`f|exists: true`'),
+    exists: exact('`f|exists: true`; portable: `not f: null` (Sigma\'s null test, which pySigma\'s EQL backend converts)'),
     not: exact('`not` in the condition over `filter_*` selections (plain complement)'),
     'equals.boolean': exact('`f: true`'),
     'equals.number': exact('`f: 5`'),
