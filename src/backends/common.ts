@@ -5,6 +5,12 @@ import type { Approximation } from './backend.js';
 export const RANGE_OPS = ['gt', 'gte', 'lt', 'lte'] as const;
 export type RangeOp = (typeof RANGE_OPS)[number];
 
+/** How the comparison targets (EQL, KQL, SPL's where) spell each bound. */
+export const RANGE_SYMBOL: Readonly<Record<RangeOp, string>> = { gt: '>', gte: '>=', lt: '<', lte: '<=' };
+
+/** One level of nesting in every text target, so outputs read alike across targets. */
+export const INDENT_STEP = '  ';
+
 /** The bounds a range node sets, in gt, gte, lt, lte order. */
 export function rangeBounds(node: RangeNode): [RangeOp, number][] {
   return RANGE_OPS.flatMap((op) => {

@@ -18,12 +18,11 @@ import {
   type PatternPart,
   caseMatters,
 } from '../../ir/pattern.js';
-import { rangeBounds, splitRange } from '../common.js';
+import { rangeBounds, splitRange, INDENT_STEP, RANGE_SYMBOL } from '../common.js';
 import type { Backend, BackendContext } from '../backend.js';
 import { approximate, exact } from '../capabilities.js';
 import { KIBANA_WILDCARD_MARKER, kqlField, kqlQuoted, kqlUnquotedLiteral } from './escape.js';
 
-const STEP = '  ';
 
 /** Stable diagnostic codes of this backend. */
 export const KQL_CODES = {
@@ -75,7 +74,6 @@ export const kql: Backend = {
   },
 };
 
-const RANGE_SYMBOL = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 
 /** Renders a node whose continuation lines are indented by `indent`. */
 function render(node: Node, indent: string, context: BackendContext): string {
@@ -99,7 +97,7 @@ function render(node: Node, indent: string, context: BackendContext): string {
 /** A child of and/or/not: groups are parenthesised even where precedence would do. */
 function operand(node: Node, indent: string, context: BackendContext): string {
   if ((node.kind === 'and' || node.kind === 'or') && node.children.length > 1) {
-    return `(\n${indent}${STEP}${render(node, indent + STEP, context)}\n${indent})`;
+    return `(\n${indent}${INDENT_STEP}${render(node, indent + INDENT_STEP, context)}\n${indent})`;
   }
   return render(node, indent, context);
 }
@@ -111,7 +109,7 @@ function valueList(field: string, values: readonly string[], indent: string): st
   if (values.length === 1) return `${field}: ${values[0] as string}`;
   const inline = values.join(' or ');
   if (values.length <= 3 && inline.length <= 80) return `${field}: (${inline})`;
-  const inner = `${indent}${STEP}`;
+  const inner = `${indent}${INDENT_STEP}`;
   return `${field}: (\n${inner}${values.join(`\n${inner}or `)}\n${indent})`;
 }
 
@@ -311,7 +309,10 @@ function whitespaceSplit(pattern: Pattern): Direction | undefined {
   };
   for (const p of pattern) {
     if (p.kind !== 'literal') add(null);
-    else for (const ch of p.text) QUERY_STRING_SPACE.test(ch) ? pieces.push([]) : add(ch);
+    else for (const ch of p.text) {
+      if (QUERY_STRING_SPACE.test(ch)) pieces.push([]);
+      else add(ch);
+    }
   }
   const bareStar = pieces.some((piece) => piece.length === 1 && piece[0] === null);
   const operator = pieces.some((piece) => ['AND', 'OR', 'NOT'].includes(piece.join('')) && !piece.includes(null));

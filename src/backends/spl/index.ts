@@ -9,15 +9,15 @@
  * when the whole query is exact in `search`, there is no `where` at all.
  */
 import { runtimeMetadata } from '../../model/defaults.js';
-import { assertNever, isLeaf, type Node } from '../../ir/nodes.js';
-import { cidrOnNonIp, ipv4MappedCidr, loneSurrogate } from '../common.js';
+import { leavesOf } from '../../ir/fold.js';
+import type { Node } from '../../ir/nodes.js';
+import { cidrOnNonIp, ipv4MappedCidr, loneSurrogate, INDENT_STEP } from '../common.js';
 import type { Backend, BackendContext } from '../backend.js';
 import { approximate as approximateSupport, exact } from '../capabilities.js';
 import { approximate, renderSearch } from './search.js';
 import { searchWord, splComment, unquotableField } from './strings.js';
 import { renderWhere, toWhere } from './where.js';
 
-const STEP = '  ';
 const CASE_NOTE =
   '```(?i) folds ASCII letters; (?-i:[sS]) and (?-i:[kK]) keep it from also matching ſ and the Kelvin sign, as the rule requires```';
 
@@ -54,7 +54,7 @@ export const spl: Backend = {
     const whereParts: string[] = [];
     for (const c of conjuncts) {
       const a = approximate(c);
-      if (a.over.kind !== 'all') searchLines.push(renderSearch(a.over, STEP));
+      if (a.over.kind !== 'all') searchLines.push(renderSearch(a.over, INDENT_STEP));
       if (!a.exact) {
         const w = toWhere(c, false, {
           onRegexIssue: (node, issue) =>
@@ -65,12 +65,12 @@ export const spl: Backend = {
               direction: 'not expressible',
             }),
         });
-        whereParts.push(renderWhere(w, STEP));
+        whereParts.push(renderWhere(w, INDENT_STEP));
       }
     }
     const head = `search ${sources(query, context)}${label === undefined ? '' : ` ${splComment(label)}`}`;
-    const search = [head, ...searchLines.map((l) => `${STEP}${l}`)].join('\n');
-    const body = whereParts.join(`\n${STEP}AND `);
+    const search = [head, ...searchLines.map((l) => `${INDENT_STEP}${l}`)].join('\n');
+    const body = whereParts.join(`\n${INDENT_STEP}AND `);
     const note = body.includes('(?-i:') ? `\n${CASE_NOTE}` : '';
     const where = whereParts.length === 0 ? '' : `${note}\n| where ${body}`;
     return `${search}${where}\n`;
@@ -112,8 +112,8 @@ function sources(query: Node, context: BackendContext): string {
 }
 
 /** Per-leaf checks that do not depend on where the leaf is rendered (search or where). */
-function checkLeaves(node: Node, context: BackendContext): void {
-  if (isLeaf(node)) {
+function checkLeaves(query: Node, context: BackendContext): void {
+  for (const node of leavesOf(query)) {
     if (node.kind === 'cidr') {
       for (const a of [cidrOnNonIp(node, 'SIEMC-A205'), ipv4MappedCidr(node, 'SIEMC-A204')]) if (a !== undefined) context.approximate(a);
     }
@@ -127,15 +127,5 @@ function checkLeaves(node: Node, context: BackendContext): void {
         direction: 'not expressible',
       });
     }
-    return;
-  }
-  switch (node.kind) {
-    case 'not':
-      return checkLeaves(node.child, context);
-    case 'and':
-    case 'or':
-      return node.children.forEach((c) => checkLeaves(c, context));
-    default:
-      return assertNever(node, 'IR group');
   }
 }
