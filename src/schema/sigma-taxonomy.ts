@@ -291,6 +291,11 @@ const SERVICE_ONLY: { readonly [sigma: string]: string } = Object.fromEntries([
   ...['HostApplication', 'HostId', 'HostName', 'CommandName', 'CommandPath', 'CommandType', 'ScriptName', 'Payload', 'ScriptBlockText', 'ScriptBlockId'].map((n) => [n, 'powershell']),
 ]);
 
+/** Whether SigmaHQ's taxonomy has this Windows name under the log source (the reverse direction's test). */
+export function belongsTo(sigma: string, source: SigmaLogSource): boolean {
+  return namedIn(sigma, lower(source.category), lower(source.service));
+}
+
 function namedIn(sigma: string, category: string | undefined, service: string | undefined): boolean {
   const only = ONLY_IN[sigma];
   const onlyService = SERVICE_ONLY[sigma];
