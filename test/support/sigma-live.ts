@@ -47,11 +47,11 @@ export interface Doc {
 }
 
 /** Creates the index and bulk-indexes the documents (in chunks), refreshing once. */
-export async function indexDocs(client: Client, index: string, mappings: object, docs: readonly Doc[]): Promise<void> {
+export async function indexDocs(client: Client, index: string, mappings: object, docs: readonly Doc[], settings: object = {}): Promise<void> {
   await client.indices.create({
     index,
     mappings: mappings as never,
-    settings: { number_of_shards: 1, number_of_replicas: 0, 'index.mapping.total_fields.limit': 20_000, 'index.max_result_window': 50_000 } as never,
+    settings: { number_of_shards: 1, number_of_replicas: 0, 'index.mapping.total_fields.limit': 20_000, 'index.max_result_window': 50_000, ...settings } as never,
   });
   for (let i = 0; i < docs.length; i += 2000) {
     const operations = docs.slice(i, i + 2000).flatMap((d) => [{ index: { _index: index, _id: d.id } }, { ...(d.event as object), [CASE_FIELD]: d.caseId }]);
