@@ -24,18 +24,18 @@ const age = (full: string): number => {
 describe('the owned writer with binary content', () => {
   it('writes bytes, leaves identical bytes alone, and replaces bytes of the same size that differ', async () => {
     const dir = join(workspace(), 'out');
-    const first = await writeOwnedFiles(dir, new Map([['a.bin', new Uint8Array([0, 1, 2, 255])], ['a.txt', 'text\n']]));
+    const first = await writeOwnedFiles(dir, new Map<string, string | Uint8Array>([['a.bin', new Uint8Array([0, 1, 2, 255])], ['a.txt', 'text\n']]));
     expect([...first.written].sort()).toEqual(['a.bin', 'a.txt']);
     expect([...readFileSync(join(dir, 'a.bin'))]).toEqual([0, 1, 2, 255]);
     expect(owned(dir)).toEqual(['a.bin', 'a.txt']);
     const mtime = age(join(dir, 'a.bin'));
-    const again = await writeOwnedFiles(dir, new Map([['a.bin', new Uint8Array([0, 1, 2, 255])], ['a.txt', 'text\n']]));
+    const again = await writeOwnedFiles(dir, new Map<string, string | Uint8Array>([['a.bin', new Uint8Array([0, 1, 2, 255])], ['a.txt', 'text\n']]));
     expect(again).toEqual({ written: [], deleted: [], unchanged: 2 });
     expect(statSync(join(dir, 'a.bin')).mtimeMs).toBe(mtime);
-    const changed = await writeOwnedFiles(dir, new Map([['a.bin', new Uint8Array([0, 1, 2, 254])], ['a.txt', 'text\n']]));
+    const changed = await writeOwnedFiles(dir, new Map<string, string | Uint8Array>([['a.bin', new Uint8Array([0, 1, 2, 254])], ['a.txt', 'text\n']]));
     expect(changed.written).toEqual(['a.bin']);
     expect([...readFileSync(join(dir, 'a.bin'))]).toEqual([0, 1, 2, 254]);
-    const gone = await writeOwnedFiles(dir, new Map([['a.txt', 'text\n']]));
+    const gone = await writeOwnedFiles(dir, new Map<string, string | Uint8Array>([['a.txt', 'text\n']]));
     expect(gone.deleted).toEqual(['a.bin']);
     expect(existsSync(join(dir, 'a.bin'))).toBe(false);
   });
