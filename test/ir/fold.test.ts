@@ -4,6 +4,7 @@ import { evaluate } from '../../src/eval/evaluate.js';
 import { fold, leavesOf, mapLeaves, visit } from '../../src/ir/fold.js';
 import { and, exists, isLeaf, match, not, or, type Field, type Node } from '../../src/ir/nodes.js';
 import { globPattern } from '../../src/ir/pattern.js';
+import { irTree } from '../support/arbitraries.js';
 
 const fields: Field[] = [
   { name: 'a', type: 'keyword' },
@@ -16,15 +17,7 @@ const leaf: fc.Arbitrary<Node> = fc.oneof(
   fc.constantFrom(...fields).map((f) => exists(f)),
 );
 
-const tree: fc.Arbitrary<Node> = fc.letrec<{ node: Node }>((tie) => ({
-  node: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    leaf,
-    fc.array(tie('node'), { minLength: 1, maxLength: 4 }).map((cs) => and(cs)),
-    fc.array(tie('node'), { minLength: 1, maxLength: 4 }).map((cs) => or(cs)),
-    tie('node').map((c) => not(c)),
-  ),
-})).node;
+const tree = irTree(leaf);
 
 const event = fc.record({ a: fc.constantFrom('x', 'X', 'xy', ''), b: fc.constantFrom('x', 'X') }, { requiredKeys: [] });
 
