@@ -54,6 +54,11 @@ export interface ProjectConfig {
      * Splunk `disabled`); default false: importing rules should not start alerting by itself.
      */
     readonly enabled?: boolean;
+    /**
+     * The formats siemc publish writes (default: all). Files siemc wrote for a format left out
+     * are deleted by the next publish; `--target` picks formats for one run and keeps the others.
+     */
+    readonly targets?: readonly PublishTarget[];
     readonly sigma?: {
       /** Published Sigma rules: `portable` (default) or `exact` (docs/publishing.md). */
       readonly mode?: SigmaMode;
@@ -62,6 +67,9 @@ export interface ProjectConfig {
 }
 
 export type SigmaMode = 'exact' | 'portable';
+
+/** The publishers' names (src/publish/registry.ts; a test keeps the two lists equal). */
+export type PublishTarget = 'kibana' | 'detection-rules' | 'splunk' | 'sigma';
 
 export const CONFIG_FILE = 'siemc.config.json';
 

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { outputPath, type TargetOutput } from './compile.js';
 import { lineDiff } from './output/line-diff.js';
 import { MANIFEST_FILE, manifestText, readJournal, readManifest } from './output/manifest.js';
-import type { FileSet } from './output/writer.js';
 
-export type { FileSet } from './output/writer.js';
+/** A build's outputs: text only (the writer also takes bytes, which only publish produces). */
+export type FileSet = ReadonlyMap<string, string>;
 
 export function fileSet(outputs: readonly TargetOutput[]): FileSet {
   return new Map(outputs.map((o) => [outputPath(o), o.text]));

@@ -19,8 +19,8 @@ import { UserError } from '../user-error.js';
 import { asUserError } from './fs-errors.js';
 import { isOwnablePath, JOURNAL_FILE, journalText, MANIFEST_FILE, manifestText, readJournal, readManifest, TEMP_SUFFIX } from './manifest.js';
 
-/** Relative path -> content: everything one run produces for a folder. */
-export type FileSet = ReadonlyMap<string, string>;
+/** Relative path -> content (text, or bytes such as a .tgz): everything one run produces for a folder. */
+export type FileSet = ReadonlyMap<string, string | Uint8Array>;
 
 export interface WriteOptions {
   /**
@@ -65,8 +65,8 @@ function currentText(full: string): string | undefined {
   return readFileSync(full, 'utf8');
 }
 
-/** Whether the file at `full` holds exactly `text`; its size answers most changes without reading it. */
-function holds(full: string, text: string): boolean {
+/** Whether the file at `full` holds exactly `content` (text or bytes); its size answers most changes without reading it. */
+function holds(full: string, content: string | Uint8Array): boolean {
   let st;
   try {
     st = statSync(full, { throwIfNoEntry: false });
@@ -75,7 +75,8 @@ function holds(full: string, text: string): boolean {
   }
   if (st === undefined) return false;
   if (st.isDirectory()) throw new UserError(`${full} is a folder, but siemc writes a file there; move the folder elsewhere.`);
-  return st.size === Buffer.byteLength(text) && readFileSync(full, 'utf8') === text;
+  if (typeof content !== 'string') return st.size === content.byteLength && readFileSync(full).equals(content);
+  return st.size === Buffer.byteLength(content) && readFileSync(full, 'utf8') === content;
 }
 
 /** Temporary files written at once in phase 1 (their order does not matter: none is visible yet). */
@@ -135,7 +136,7 @@ export async function writeOwnedFiles(dir: string, files: FileSet, options: Writ
   // Files a killed build may have renamed into place are ours too.
   const owned = new Set([...(recorded ?? []), ...leftovers.filter((p) => existsSync(join(dir, p)))]);
 
-  const writing = [...files].filter(([path, text]) => !holds(join(dir, path), text)).map(([path]) => path);
+  const writing = [...files].filter(([path, content]) => !holds(join(dir, path), content)).map(([path]) => path);
   const deleting = [...owned].filter((p) => inScope(p) && !files.has(p)).sort();
   const gone = new Set(deleting);
   const nextOwned = new Set([...[...owned].filter((p) => !gone.has(p)), ...files.keys()]);
@@ -161,7 +162,7 @@ export async function writeOwnedFiles(dir: string, files: FileSet, options: Writ
         temps.push(`${join(dir, path)}${TEMP_SUFFIX}`);
       }
       // Every write settles before a failure is raised, so the clean-up below removes all of them.
-      const settled = await Promise.allSettled(chunk.map((path) => writeFile(`${join(dir, path)}${TEMP_SUFFIX}`, files.get(path) as string)));
+      const settled = await Promise.allSettled(chunk.map((path) => writeFile(`${join(dir, path)}${TEMP_SUFFIX}`, files.get(path) as string | Uint8Array)));
       settled.forEach((r, k) => {
         if (r.status === 'rejected') throw asUserError(r.reason, 'write', join(dir, chunk[k] as string));
       });

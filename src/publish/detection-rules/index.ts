@@ -9,7 +9,8 @@ import { logSource } from '../../backends/sigma/metadata.js';
 import { normalize } from '../../ir/normalize.js';
 import { kibanaBackend } from '../kibana/rule.js';
 import type { Publisher } from '../publisher.js';
-import { attackUrl, distinctNames, kibanaLanguage, ruleStatus, runtime, snakeCase } from '../rule-values.js';
+import { alertCondition, attackUrl, distinctNames, kibanaLanguage, ruleStatus, runtime, snakeCase, type AlertCondition } from '../rule-values.js';
+import { assertNever } from '../../ir/nodes.js';
 import { tomlDocument, type TomlEntry } from './toml.js';
 
 /** detection-rules' maturity for each status. */
@@ -51,11 +52,27 @@ function threat(rule: Rule): TomlEntry[] {
   }));
 }
 
+/** `[rule.new_terms]` and `[rule.threshold]` as detection-rules writes them (their TOML mirrors Kibana's API with field/value pairs). */
+function conditionTable(c: AlertCondition): { readonly key: string; readonly entry: TomlEntry } {
+  switch (c.type) {
+    case 'new_terms':
+      return {
+        key: 'new_terms',
+        entry: { values: { field: 'new_terms_fields', value: c.fields }, arrays: [{ key: 'history_window_start', entries: [{ values: { field: 'history_window_start', value: c.historyWindowStart } }] }] },
+      };
+    case 'threshold':
+      return { key: 'threshold', entry: { values: { field: c.field, value: c.value }, arrays: [{ key: 'cardinality', entries: c.cardinality.map((k) => ({ values: { field: k.field, value: k.value } })) }] } };
+    default:
+      return assertNever(c);
+  }
+}
+
 const nonEmpty = (list: readonly string[]): readonly string[] | undefined => (list.length === 0 ? undefined : list);
 
 export function detectionRulesToml(rule: Rule, query: string): string {
   const run = runtime(rule);
   const kql = kibanaLanguage(rule) === 'kql';
+  const condition = alertCondition(rule);
   return tomlDocument([
     {
       name: 'metadata',
@@ -85,11 +102,12 @@ export function detectionRulesToml(rule: Rule, query: string): string {
         setup: rule.setup,
         severity: rule.severity,
         tags: nonEmpty(rule.tags),
-        type: kql ? 'query' : 'eql',
+        type: condition?.type ?? (kql ? 'query' : 'eql'),
       },
       markdown: ['note', 'setup'],
       query,
       arrays: [{ key: 'threat', entries: threat(rule) }],
+      tables: condition === undefined ? [] : [conditionTable(condition)],
     },
   ]);
 }

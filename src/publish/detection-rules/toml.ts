@@ -4,7 +4,8 @@
  * `toml-lint` leaves it alone:
  *
  * - tables in the order `[metadata]`, `[rule]`; inside a table the keys sorted, scalars and flat
- *   arrays first, then `query`, then arrays of tables (`[[rule.threat]]`), in the rule's order;
+ *   arrays first, then `query`, then arrays of tables (`[[rule.threat]]`), in the rule's order,
+ *   then sub-tables (`[rule.new_terms]`, `[rule.threshold]`) with their own arrays of tables;
  * - `query` as a literal block, `query = '''` + newline + the query + newline + `'''`, after a
  *   blank line and followed by two blank lines when tables follow (so it reads back with a final
  *   newline, which detection-rules strips); an empty query is left out, as theirs is;
@@ -43,6 +44,8 @@ export interface TomlSection {
   /** Written last among the values, as a literal block. */
   readonly query?: string;
   readonly arrays?: readonly { readonly key: string; readonly entries: readonly TomlEntry[] }[];
+  /** Sub-tables after the arrays, each with its own arrays: `[rule.threshold]`, then `[[rule.threshold.cardinality]]`. */
+  readonly tables?: readonly { readonly key: string; readonly entry: TomlEntry }[];
 }
 
 const WIDTH = 120;
@@ -166,7 +169,8 @@ export function tomlDocument(sections: readonly TomlSection[]): string {
   return sections
     .map((s) => {
       let out = `[${s.name}]\n${keyValues(s.values, s.markdown)}`;
-      const tables = entries(s.name, s.arrays);
+      let tables = entries(s.name, s.arrays);
+      for (const { key, entry } of s.tables ?? []) tables += `\n[${s.name}.${key}]\n${keyValues(entry.values)}${entries(`${s.name}.${key}`, entry.arrays)}`;
       if (s.query !== undefined && s.query.trim() !== '') out += `\n${queryBlock(s.query)}${tables === '' ? '' : '\n'}`;
       return out + tables;
     })

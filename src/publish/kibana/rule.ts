@@ -6,9 +6,10 @@
 import type { Backend } from '../../backends/backend.js';
 import { eql } from '../../backends/eql/index.js';
 import { kql } from '../../backends/kql/index.js';
+import { assertNever } from '../../ir/nodes.js';
 import type { Rule } from '../../model/rule.js';
 import type { JsonValue } from '../../util/stable-json.js';
-import { attackUrl, kibanaLanguage, requiredFields, runtime } from '../rule-values.js';
+import { alertCondition, attackUrl, kibanaLanguage, requiredFields, runtime, type AlertCondition } from '../rule-values.js';
 
 /** The backend whose query the Kibana rule carries. */
 export function kibanaBackend(rule: Rule): Backend {
@@ -37,15 +38,33 @@ export interface KibanaOptions {
   readonly enabled: boolean;
 }
 
+/** A new_terms or threshold rule's type and parameters, as Kibana's create-rule API names them. */
+function conditionFields(c: AlertCondition): { [key: string]: JsonValue } {
+  switch (c.type) {
+    case 'new_terms':
+      return { type: 'new_terms', language: 'kuery', new_terms_fields: [...c.fields], history_window_start: c.historyWindowStart };
+    case 'threshold':
+      return {
+        type: 'threshold',
+        language: 'kuery',
+        threshold: { field: [...c.field], value: c.value, ...(c.cardinality.length === 0 ? {} : { cardinality: c.cardinality.map((k) => ({ field: k.field, value: k.value })) }) },
+      };
+    default:
+      return assertNever(c);
+  }
+}
+
 export function kibanaRule(rule: Rule, query: string, options: KibanaOptions): { [key: string]: JsonValue } {
   const run = runtime(rule);
   const language = kibanaLanguage(rule);
+  const condition = alertCondition(rule);
   return {
     rule_id: rule.id,
     name: rule.name,
     description: rule.description,
-    // An EQL rule is type `eql`; a KQL rule is a custom query rule (`query`) in `kuery`.
-    ...(language === 'kql' ? { type: 'query', language: 'kuery' } : { type: 'eql', language: 'eql' }),
+    // An EQL rule is type `eql`; a KQL rule is a custom query rule (`query`) in `kuery`, unless
+    // it was imported as a new_terms or threshold rule (always KQL), whose parameters it keeps.
+    ...(condition !== undefined ? conditionFields(condition) : language === 'kql' ? { type: 'query', language: 'kuery' } : { type: 'eql', language: 'eql' }),
     query: query.replace(/\n$/, ''),
     index: [...run.index],
     interval: run.interval,

@@ -11,7 +11,7 @@ import { fieldsOf } from '../../ir/fields.js';
 import type { Rule } from '../../model/rule.js';
 import { normalize } from '../../ir/normalize.js';
 import type { PublishContext, PublishedRule, Publisher } from '../publisher.js';
-import { distinctNames, ruleStatus, snakeCase } from '../rule-values.js';
+import { distinctNames, reportPlainSearch, ruleStatus, snakeCase } from '../rule-values.js';
 
 /** SigmaHQ's file-name prefixes per log source category and product. */
 const CATEGORY_PREFIX: { readonly [category: string]: string } = {
@@ -153,6 +153,7 @@ export const sigmaPublisher: Publisher = {
       rules.map((r) => {
         const text = withStatus(r.query(sigma), r.rule);
         report(r, text, context);
+        reportPlainSearch(r.rule, 'Sigma', (d) => context.report(d));
         return [names.get(r.rule) ?? sigmaFileName(r.rule), text];
       }),
     );

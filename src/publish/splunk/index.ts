@@ -6,7 +6,7 @@
  */
 import { spl } from '../../backends/spl/index.js';
 import type { Publisher } from '../publisher.js';
-import { runtime } from '../rule-values.js';
+import { reportPlainSearch, runtime } from '../rule-values.js';
 import { renderTemplate } from '../templates.js';
 import { correlationSearch } from './enterprise-security.js';
 import { tgz } from './tgz.js';
@@ -29,6 +29,7 @@ export const splunkPublisher: Publisher = {
       if (other !== undefined)
         context.report({ code: 'SIEMC-P002', severity: 'error', rule: rule.id, message: `rule name "${rule.name}" is also rule ${other}'s; Splunk names saved searches by name, so rename one` });
       seen.set(rule.name, rule.id);
+      reportPlainSearch(rule, 'Splunk', (d) => context.report(d));
     }
     const app = `${SPLUNK_APP_ID}/`;
     const version = appVersion(context.packageVersion);
