@@ -14,9 +14,9 @@ import { fieldsOf } from '../../src/ir/fields.js';
 import type { Field } from '../../src/ir/nodes.js';
 import { normalize } from '../../src/ir/normalize.js';
 import { corpus } from '../support/fixtures.js';
-import { esClient, LIVE, requireNodeInCi } from '../support/live.js';
+import { esClient, LIVE, requireNodeInCi, uniqueIndex } from '../support/live.js';
 import { ecsEvent, importCorpus, regressionCases, regressionEvents } from '../support/sigma-regression.js';
-import { corpusMapping, failureClass, indexDocs, searchCases, uniqueIndex, type Doc } from '../support/sigma-live.js';
+import { corpusMapping, failureClass, indexDocs, searchCases, type Doc } from '../support/sigma-live.js';
 
 requireNodeInCi();
 

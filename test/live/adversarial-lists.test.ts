@@ -23,11 +23,11 @@ import { ANY_RUN, exactPattern, literalPart, makePattern, patternKey, type Patte
 import { disagreements, formatDisagreements, hitIds, indexEvents, type LabelledEvent } from '../../src/live/check.js';
 import { adversarialString } from '../support/arbitraries.js';
 import { asElasticsearchKqlQuery, evaluateKql, parseKql } from '../support/kql-tokenizer.js';
-import { esClient, LIVE, requireNodeInCi } from '../support/live.js';
+import { esClient, LIVE, requireNodeInCi, uniqueIndex } from '../support/live.js';
 
 requireNodeInCi();
 
-const INDEX = 'siemc-live-adversarial-lists';
+const INDEX = uniqueIndex('siemc-live-adversarial-lists');
 const FIELD: Field = { name: 'file.directory', type: 'keyword' };
 const SEED = 20261201;
 

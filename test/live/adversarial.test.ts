@@ -10,11 +10,11 @@ import { match, regex, type Field, type Node } from '../../src/ir/nodes.js';
 import { ANY_RUN, ONE_CHAR, exactPattern, literalPart, makePattern, type Pattern, type PatternPart } from '../../src/ir/pattern.js';
 import { disagreements, formatDisagreements, hitIds, indexEvents, type LabelledEvent } from '../../src/live/check.js';
 import { adversarialPattern, adversarialString } from '../support/arbitraries.js';
-import { esClient, LIVE, requireNodeInCi } from '../support/live.js';
+import { esClient, LIVE, requireNodeInCi, uniqueIndex } from '../support/live.js';
 
 requireNodeInCi();
 
-const INDEX = 'siemc-live-adversarial';
+const INDEX = uniqueIndex('siemc-live-adversarial');
 const FIELD: Field = { name: 'value', type: 'keyword' };
 const SEED = 20261128;
 

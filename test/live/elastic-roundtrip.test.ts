@@ -29,7 +29,7 @@ import type { Rule } from '../../src/model/rule.js';
 import { FieldSchema } from '../../src/schema/fields.js';
 import { elasticCorpusFiles } from '../support/elastic-corpus.js';
 import { corpus } from '../support/fixtures.js';
-import { esClient, LIVE, requireNodeInCi } from '../support/live.js';
+import { esClient, LIVE, requireNodeInCi, uniqueIndex } from '../support/live.js';
 import { REPO_DIR } from '../support/rules.js';
 import { witnesses } from '../support/witnesses.js';
 
@@ -94,7 +94,7 @@ describe.skipIf(!LIVE || dir === undefined)('imported Elastic rules round-trip o
     let batchFields = new Map<string, Field>();
     const flush = async () => {
       if (batch.length === 0) return;
-      const index = `siemc-live-elastic-${cases.length}`;
+      const index = uniqueIndex(`siemc-live-elastic-${cases.length}`);
       await client.indices.delete({ index, ignore_unavailable: true });
       const mapping = mappingFor([...batchFields.values(), { name: RULE_FIELD, type: 'keyword' }]);
       await client.indices.create({ index, mappings: mapping as never, settings: { number_of_shards: 1, number_of_replicas: 0, 'index.mapping.total_fields.limit': 10_000 } as never });

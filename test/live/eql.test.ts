@@ -13,13 +13,13 @@ import { parseEql } from '../../src/frontends/eql/parse.js';
 import { fieldsOf } from '../../src/ir/fields.js';
 import { normalize } from '../../src/ir/normalize.js';
 import { disagreements, formatDisagreements, hitIds } from '../../src/live/check.js';
-import { esClient, LIVE, requireNodeInCi, ruleEvents, useIndex } from '../support/live.js';
+import { esClient, LIVE, requireNodeInCi, ruleEvents, useIndex, uniqueIndex } from '../support/live.js';
 import { originalReferenceEql } from '../support/fixtures.js';
 import { REPO_DIR, referenceRule } from '../support/rules.js';
 
 requireNodeInCi();
 
-const INDEX = 'siemc-live-eql';
+const INDEX = uniqueIndex('siemc-live-eql');
 describe.skipIf(!LIVE)('EQL through the Query DSL of the EQL planner, live', async () => {
   const rule = await referenceRule();
   const query = normalize(rule.query);

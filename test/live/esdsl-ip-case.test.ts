@@ -10,7 +10,9 @@ import { evaluate } from '../../src/eval/evaluate.js';
 import { match, or, type Field } from '../../src/ir/nodes.js';
 import { exactPattern } from '../../src/ir/pattern.js';
 import { hitIds, type LabelledEvent } from '../../src/live/check.js';
-import { esClient, LIVE, requireNodeInCi, useIndex } from '../support/live.js';
+import { esClient, LIVE, requireNodeInCi, useIndex, uniqueIndex } from '../support/live.js';
+
+const INDEX = uniqueIndex('siemc-live-esdsl-ip-case');
 
 requireNodeInCi();
 
@@ -29,9 +31,9 @@ it('writes no case_insensitive flag on an ip field', () => {
 });
 
 describe.skipIf(!LIVE)('a case-insensitive match on an ip field, live', () => {
-  useIndex('siemc-live-esdsl-ip-case', [ip, { name: 'user.name', type: 'keyword' }], events);
+  useIndex(INDEX, [ip, { name: 'user.name', type: 'keyword' }], events);
   it('runs and selects what the evaluator selects', async () => {
-    const hits = await hitIds(esClient(), 'siemc-live-esdsl-ip-case', { query: toQuery(query) });
+    const hits = await hitIds(esClient(), INDEX, { query: toQuery(query) });
     expect([...hits].sort()).toEqual(events.filter((e) => evaluate(query, e.event)).map((e) => e.id).sort());
   });
 });

@@ -19,12 +19,12 @@ import { normalize } from '../../src/ir/normalize.js';
 import { disagreements, formatDisagreements, hitIds } from '../../src/live/check.js';
 import { kbn, spliceNestedBools, toOldDialect } from '../support/kibana-kql.js';
 import { asElasticsearchKqlQuery, evaluateKql, parseKql, splitWildcardsAtWhitespace } from '../support/kql-tokenizer.js';
-import { esClient, LIVE, requireNodeInCi, ruleEvents, useIndex } from '../support/live.js';
+import { esClient, LIVE, requireNodeInCi, ruleEvents, useIndex, uniqueIndex } from '../support/live.js';
 import { REPO_DIR, referenceRule } from '../support/rules.js';
 
 requireNodeInCi();
 
-const INDEX = 'siemc-live-kql';
+const INDEX = uniqueIndex('siemc-live-kql');
 describe.skipIf(!LIVE)('KQL snapshot on a live Elasticsearch', async () => {
   const rule = await referenceRule();
   const query = normalize(rule.query);

@@ -14,13 +14,13 @@ import { match } from '../../src/ir/nodes.js';
 import { mapLeaves } from '../../src/ir/fold.js';
 import { normalize } from '../../src/ir/normalize.js';
 import { disagreements, formatDisagreements, hitIds } from '../../src/live/check.js';
-import { esClient, LIVE, requireNodeInCi, ruleEvents, useIndex } from '../support/live.js';
+import { esClient, LIVE, requireNodeInCi, ruleEvents, useIndex, uniqueIndex } from '../support/live.js';
 import { ensureVenv, pySigma, queries, withoutCased } from '../support/pysigma.js';
 import { referenceRule } from '../support/rules.js';
 
 requireNodeInCi();
 
-const INDEX = 'siemc-live-pysigma-lucene';
+const INDEX = uniqueIndex('siemc-live-pysigma-lucene');
 
 describe.skipIf(!LIVE)("pySigma's Lucene query of our Sigma rule, live", async () => {
   const missing = ensureVenv();

@@ -8,14 +8,15 @@ import { evaluate } from '../../src/eval/evaluate.js';
 import { fieldsOf } from '../../src/ir/fields.js';
 import { normalize } from '../../src/ir/normalize.js';
 import { disagreements, formatDisagreements, hitIds, indexEvents } from '../../src/live/check.js';
-import { esClient, esVersion, LIVE, requireNodeInCi, ruleEvents } from '../support/live.js';
+import { esClient, esVersion, LIVE, requireNodeInCi, ruleEvents, uniqueIndex } from '../support/live.js';
 import { projectRules, REPO_DIR } from '../support/rules.js';
 
 requireNodeInCi();
 
 describe.skipIf(!LIVE)('Query DSL snapshots on a live Elasticsearch', async () => {
   const rules = await projectRules();
-  const indexOf = (id: string) => `siemc-live-dsl-${id}`;
+  const run = uniqueIndex('siemc-live-dsl');
+  const indexOf = (id: string) => `${run}-${id}`;
 
   beforeAll(async () => {
     console.log(`live Elasticsearch ${await esVersion()} at ${process.env.ES_URL}`);

@@ -22,7 +22,7 @@ import { normalize } from '../../src/ir/normalize.js';
 import { disagreements, formatDisagreements, hitIds, type LabelledEvent } from '../../src/live/check.js';
 import { publishRules } from '../../src/publish/publish.js';
 import { fixtureRules } from '../fixtures/sigma-publish/rules.js';
-import { esClient, LIVE, requireNodeInCi, ruleEvents } from '../support/live.js';
+import { esClient, LIVE, requireNodeInCi, ruleEvents, uniqueIndex } from '../support/live.js';
 import { mappingFor } from '../../src/live/mapping.js';
 import { ensureVenv, IN_CI, PYTHON, SETUP } from '../support/pysigma.js';
 import { REPO_DIR, referenceRule } from '../support/rules.js';
@@ -120,7 +120,7 @@ describe.skipIf(missing !== undefined && !IN_CI)('published Sigma, read by Sigma
   });
 
   describe.skipIf(!LIVE)("pySigma's Lucene query through ecs_windows, live", () => {
-    const INDEX = 'siemc-live-sigma-publish';
+    const INDEX = uniqueIndex('siemc-live-sigma-publish');
     // Each rule's events inside its log source (the lifted conditions hold): what a Sigma
     // user's log source selects before the detection runs.
     const cases = rules.map((rule) => {

@@ -9,6 +9,11 @@ import { REFERENCE_RULE_ID, referenceEdgeCases } from './rules.js';
 export const ES_URL = process.env.ES_URL;
 export const LIVE = ES_URL !== undefined;
 
+/** An index name no other run uses: test runs of several checkouts may share one node. */
+export function uniqueIndex(prefix: string): string {
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}`;
+}
+
 /** In CI a missing node is a failure, not a skip (issue 4). Call at the top level of a live test file. */
 export function requireNodeInCi(): void {
   if (!LIVE && process.env.CI === 'true') {

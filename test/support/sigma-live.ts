@@ -11,11 +11,6 @@ import { coreType, mappingFor } from '../../src/live/mapping.js';
 /** The keyword field that says which case (rule) a document was indexed for. */
 export const CASE_FIELD = 'siemc_case';
 
-/** A name no other run uses: tests of several worktrees share one node. */
-export function uniqueIndex(prefix: string): string {
-  return `${prefix}-${process.pid}-${Date.now().toString(36)}`;
-}
-
 type Properties = { [name: string]: Mapping };
 type Mapping = { type?: string; properties?: Properties; [other: string]: unknown };
 
