@@ -21,7 +21,8 @@ import type { Json, Scalar } from '../eval/values.js';
 import { assertNever, isLeaf, type LeafNode, type Node } from '../ir/nodes.js';
 import { holdsOn, leafKey } from './cells.js';
 import { buildEvent } from './events.js';
-import { OutsideDecision } from './languages.js';
+import { OutsideDecision, regexWord } from './languages.js';
+import { foldAsciiCase } from '../ir/regex.js';
 import { derivedValues } from './random-search.js';
 import { satisfying, type Formula, type SearchBudget } from './search.js';
 
@@ -66,7 +67,9 @@ function candidatesOf(v: number, index: LeafIndex): readonly Scalar[] {
   if (list === undefined) {
     const leaf = index.leaves[v] as LeafNode;
     // Derived values can be many (a pattern list times its case variants); duplicates cost evaluations.
-    list = [...new Set(derivedValues(leaf))];
+    // A regex's word comes from its NFA: the DFA derivedValues builds can take seconds (`.{2,128}`).
+    const word = leaf.kind === 'regex' ? regexWord(leaf.caseInsensitive ? foldAsciiCase(leaf.regex) : leaf.regex) : undefined;
+    list = [...new Set(leaf.kind === 'regex' ? (word === undefined ? [] : [word, word.toUpperCase(), word.toLowerCase()]) : derivedValues(leaf))];
     index.candidates.set(v, list);
   }
   return list;

@@ -1,7 +1,7 @@
 /** Witnesses built from the leaves: confirmed by the evaluator, found for the shapes Sigma rules have, quick on long lists. */
 import { describe, expect, it } from 'vitest';
 import { and, cidr, exists, match, not, or, range, type Field, type Node } from '../../src/ir/nodes.js';
-import { exactPattern, globPattern } from '../../src/ir/pattern.js';
+import { globPattern } from '../../src/ir/pattern.js';
 import { evaluate } from '../../src/eval/evaluate.js';
 import { constructWitnesses } from '../../src/semantic/construct.js';
 
