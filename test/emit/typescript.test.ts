@@ -51,6 +51,9 @@ const rules: Rule[] = [
     created: '2024-02-29',
     updated: '2025-01-01',
     note: '## Triage\n\nLook at `process.command_line`.\n',
+    setup: 'Enable process auditing.\nThen wait.',
+    status: 'stable',
+    language: 'kql',
     mitre: [
       {
         tactic: { id: 'TA0008', name: 'Lateral Movement' },
