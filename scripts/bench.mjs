@@ -161,3 +161,7 @@ if (process.env.SIEMC_BENCH_TYPES !== '0') {
   printTable(['rule set', 'check ms', 'instantiations', 'types'], body);
   rmSync(root, { recursive: true, force: true });
 }
+
+// The whole SigmaHQ corpus, siemc (import + all five targets) against pySigma (one target at a
+// time): scripts/bench/sigma-corpus.mjs. SIEMC_BENCH_SIGMA_CORPUS=0 skips the section.
+if (process.env.SIEMC_BENCH_SIGMA_CORPUS !== '0') (await import('./bench/sigma-corpus.mjs')).sigmaCorpusBench(here);

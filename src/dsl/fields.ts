@@ -119,6 +119,14 @@ export class StringField extends BaseField {
     if (problem !== undefined) reportProblem('SIEMC-R012', `regular expression for ${this.field.name}: ${problem}`);
     return condition(ir.regex(this.field, source, caseInsensitive));
   }
+  /**
+   * The values read as IP addresses, for a CIDR test on a field not typed `ip` (a Sigma `|cidr`
+   * on a field without an ECS mapping). Targets that need an `ip` field compare the network as
+   * text there, and say so (a named approximation).
+   */
+  asAddress(): IpField {
+    return new IpField(this.field);
+  }
   private matchAll(patterns: readonly Pattern[], caseInsensitive: boolean): Condition {
     for (const p of patterns) for (const part of p) if (part.kind === 'literal') checkText(`a value for ${this.field.name}`, part.text);
     return condition(ir.match(this.field, patterns, caseInsensitive));
@@ -176,6 +184,14 @@ export class IpField extends BaseField {
     const list = nonEmpty(this.field, 'CIDR', textValues(this.field, Array.isArray(cidrs) ? cidrs : [cidrs]));
     for (const c of list) if (parseCidr(c) === undefined) reportProblem('SIEMC-R014', `invalid CIDR "${c}" for ${this.field.name}`);
     return condition(ir.cidr(this.field, list));
+  }
+  /**
+   * The address as text, for values and patterns rather than networks (`IpAddress: '-'` or
+   * `'127.*'` in an imported Sigma rule): the evaluator reads every value as text. Elasticsearch
+   * cannot run a text query on an `ip` field, so prefer inCidr where a network says the same.
+   */
+  asText(): StringField {
+    return new StringField(this.field);
   }
 }
 

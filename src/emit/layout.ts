@@ -33,7 +33,19 @@ export const object = (props: readonly Property[]): Doc => ({ kind: 'object', pr
 /** `receiver.method(args)` */
 export const method = (receiver: Doc, name: string, ...args: Doc[]): Doc => call(member(receiver, name), ...args);
 
+/** Flat text per doc: `render` asks it at every level of a nested doc, which is quadratic without it. */
+const flatCache = new WeakMap<Doc, string>();
+
 export function flat(doc: Doc): string {
+  let text = flatCache.get(doc);
+  if (text === undefined) {
+    text = flatText(doc);
+    flatCache.set(doc, text);
+  }
+  return text;
+}
+
+function flatText(doc: Doc): string {
   switch (doc.kind) {
     case 'text':
       return doc.text;
@@ -143,7 +155,7 @@ export function splitString(value: string, width: number): string[] {
   };
   for (const ch of value) {
     // Escapes make a character wider than one column; count its literal width.
-    const w = stringLiteral(ch).length - 2;
+    const w = ch.length === 1 && ch >= ' ' && ch <= '~' && ch !== '\\' ? 1 : stringLiteral(ch).length - 2;
     if (length + w > limit) {
       const cut = current.lastIndexOf(' ');
       if (cut > 0 && cut < current.length - 1) {

@@ -22,6 +22,8 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
  */
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}]|(?! )\p{Zs}/u;
 
+const PLAIN = /^[\x20-\x21\x23-\x26\x28-\x5b\x5d-\x7e]*$/;
+
 function hex(code: number, width: number): string {
   return code.toString(16).toUpperCase().padStart(width, '0');
 }
@@ -31,6 +33,8 @@ function hex(code: number, width: number): string {
  * when that needs fewer escapes (`"O'Brien"`), as the repository's rules are written.
  */
 export function stringLiteral(value: string): string {
+  // Most values are printable ASCII without quotes or backslashes: nothing to escape.
+  if (PLAIN.test(value)) return `'${value}'`;
   const singles = value.split("'").length - 1;
   const doubles = value.split('"').length - 1;
   const quote = doubles < singles ? '"' : "'";

@@ -83,14 +83,14 @@ export function whyInexpressible(node: Node): string | undefined {
           if (why !== undefined) return why;
         }
       }
-      return requireFamily(node.field, ['string'], 'a string match');
+      return requireFamily(node.field, ['string', 'ip'], 'a string match');
     }
     case 'regex': {
       const bad = badText(`the regular expression for ${node.field.name}`, node.regex);
       if (bad !== undefined) return bad;
       const problem = portableRegexProblem(node.regex);
       if (problem !== undefined) return `the regular expression on ${node.field.name} is outside the portable subset: ${problem}`;
-      return requireFamily(node.field, ['string'], 'a regular expression');
+      return requireFamily(node.field, ['string', 'ip'], 'a regular expression');
     }
     case 'exists':
       return undefined;
@@ -111,7 +111,7 @@ export function whyInexpressible(node: Node): string | undefined {
       if (node.cidrs.length === 0) return `a CIDR test on ${node.field.name} with no networks`;
       const bad = node.cidrs.find((c) => parseCidr(c) === undefined);
       if (bad !== undefined) return `"${bad}" on ${node.field.name} is not a CIDR network`;
-      return requireFamily(node.field, ['ip'], 'a CIDR test');
+      return requireFamily(node.field, ['ip', 'string'], 'a CIDR test');
     }
     default:
       return assertNever(node, 'IR leaf');
@@ -232,12 +232,25 @@ export interface QueryNames {
   readonly uses: Set<DslName>;
 }
 
+/**
+ * The field view a leaf needs when its field's type has no builder for it: text matching on an
+ * `ip` field (`.asText()`), a CIDR test on a string field (`.asAddress()`). The IR keeps the
+ * field's own type either way, which is what the importers gave.
+ */
+function viewOf(node: LeafNode): 'asText' | 'asAddress' | undefined {
+  const family = familyOf(node.field.type);
+  if ((node.kind === 'match' || node.kind === 'regex') && family === 'ip') return 'asText';
+  if (node.kind === 'cidr' && family === 'string') return 'asAddress';
+  return undefined;
+}
+
 /** The DSL expression of a query that `whyInexpressible` accepted. */
 export function queryExpression(node: Node, names: QueryNames): Doc {
   const labelled = (doc: Doc): Doc => (node.label === undefined ? doc : method(doc, 'as', str(node.label)));
   if (isLeaf(node)) {
     const c = leafCall(node);
-    const receiver = names.fieldRef(node.field);
+    const view = viewOf(node);
+    const receiver = view === undefined ? names.fieldRef(node.field) : method(names.fieldRef(node.field), view);
     if (c.elements === undefined) return labelled(method(receiver, c.method, ...(c.args ?? [])));
     for (const u of c.elements.uses) names.uses.add(u);
     const { items } = c.elements;

@@ -17,6 +17,8 @@ import { normalize } from '../ir/normalize.js';
 import type { Json } from '../model/event.js';
 import type { RuleTest } from '../model/rule.js';
 import { firstWitnesses } from '../semantic/compare.js';
+import { constructWitnesses } from '../semantic/construct.js';
+import { implies } from '../semantic/implies.js';
 
 const NOTHING: Node = or([]);
 const EVERYTHING: Node = and([]);
@@ -56,12 +58,23 @@ export function generateTests(query: Node, options: TestGenerationOptions = {}):
   };
   // All the questions at once: they share leaves, so one cell model answers them.
   const clauses = normal.kind === 'and' ? normal.children.slice(0, options.maxNearMisses ?? 6) : [];
+  const children = normal.kind === 'and' ? normal.children : [];
+  // "Only this clause fails" is impossible when another clause implies it: no question to ask.
+  const possible = clauses.map((clause, i) => !children.some((other, j) => j !== i && implies(other, clause)));
   const pairs: [Node, Node][] = [
     [normal, NOTHING],
     [EVERYTHING, normal],
-    ...clauses.map((_, i): [Node, Node] => [and((normal as { children: readonly Node[] }).children.filter((_, j) => j !== i)), normal]),
+    ...clauses.flatMap((_, i): [Node, Node][] => (possible[i] === true ? [[and(children.filter((_, j) => j !== i)), normal]] : [])),
   ];
-  const [matching, missing, ...nearMisses] = firstWitnesses(pairs, { maxSearchSteps: steps * pairs.length, randomEvents: 500 });
+  // Built from the leaves first (fast); only the questions that finds no event for go to the exact
+  // decision, whose automata take seconds on a long case-insensitive `contains` list.
+  const quick = constructWitnesses(pairs);
+  const open = pairs.filter((_, i) => quick[i] === undefined);
+  const exact = open.length === 0 ? [] : firstWitnesses(open, { maxSearchSteps: steps * open.length, randomEvents: 500 });
+  let next = 0;
+  const [matching, missing, ...asked] = quick.map((w) => w ?? exact[next++]);
+  let nextAsked = 0;
+  const nearMisses = possible.map((p) => (p ? asked[nextAsked++] : undefined));
   keep('generated: matches', 'match', matching);
   let kept = 0;
   clauses.forEach((clause, i) => {

@@ -187,6 +187,42 @@ export function pickWord(dfa: DFA): string | undefined {
   return dfa.finals.has(dfa.initial) ? '' : undefined;
 }
 
+/**
+ * A shortest word of a regex source's language read off its NFA (breadth-first, readable
+ * characters first), without determinising: a word to try, cheap even where the DFA of
+ * `.{2,128}` is not. Undefined when the source is outside the decision or the language is empty.
+ */
+export function regexWord(source: string): string | undefined {
+  let nfa: NFA;
+  try {
+    const parsed = JS.Parser.fromLiteral({ source: `(?:${source})`, flags: 'su' }).parse({ assertions: 'throw', backreferences: 'throw' });
+    nfa = NFA.fromRegex(parsed.expression, { maxCharacter: parsed.maxCharacter }, { assertions: 'throw', unknowns: 'throw' }, new NFA.LimitedNodeFactory(MAX_DFA_NODES));
+  } catch {
+    return undefined;
+  }
+  const back = new Map<NFA.ReadonlyNode, { readonly from: NFA.ReadonlyNode; readonly cp: number } | null>([[nfa.initial, null]]);
+  const queue: NFA.ReadonlyNode[] = [nfa.initial];
+  for (let i = 0; i < queue.length; i++) {
+    const node = queue[i] as NFA.ReadonlyNode;
+    if ((nfa.finals as ReadonlySet<NFA.ReadonlyNode>).has(node)) {
+      const word: number[] = [];
+      for (let step = back.get(node); step != null; step = back.get(step.from)) word.push(step.cp);
+      return wordToString(word.reverse());
+    }
+    const steps = [...node.out].flatMap(([to, chars]) => {
+      const cp = pickChar(chars.ranges);
+      return cp === undefined ? [] : [{ to, cp }];
+    });
+    steps.sort((a, b) => (RANK.get(a.cp) ?? 1000) - (RANK.get(b.cp) ?? 1000));
+    for (const { to, cp } of steps) {
+      if (back.has(to)) continue;
+      back.set(to, { from: node, cp });
+      queue.push(to);
+    }
+  }
+  return undefined;
+}
+
 /** Up to `limit` distinct words, shortest first, and whether they are all the language has. */
 export function sampleWords(dfa: DFA, limit: number): { readonly words: readonly string[]; readonly complete: boolean } {
   const words: string[] = [];

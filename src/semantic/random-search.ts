@@ -19,7 +19,7 @@ function instances(pattern: Pattern, run: string, one: string): string {
 }
 
 /** Values that sit on or next to the edges of a leaf. */
-function derivedValues(leaf: LeafNode): Scalar[] {
+export function derivedValues(leaf: LeafNode): Scalar[] {
   switch (leaf.kind) {
     case 'match':
       return leaf.patterns.flatMap((p) => {

@@ -51,7 +51,7 @@ export async function loadBack(dir: string): Promise<{ rules: readonly Rule[]; d
 
 const METADATA_KEYS = [
   'id', 'name', 'description', 'author', 'license', 'severity', 'riskScore', 'schedule', 'maxSignals', 'index', 'tags', 'mitre',
-  'references', 'falsePositives', 'note', 'version', 'created', 'updated',
+  'references', 'falsePositives', 'note', 'setup', 'status', 'language', 'elastic', 'version', 'created', 'updated',
 ] as const satisfies readonly (keyof RuleMetadata)[];
 
 /** The metadata a rule means: missing target metadata reads as its documented default. */
