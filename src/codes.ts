@@ -45,6 +45,7 @@ export const CODES = {
   'SIEMC-R043': { title: 'a text field is not a string', explain: 'name, description, license and note are strings.' },
   'SIEMC-R044': { title: 'a list field is not a list of strings', explain: 'author, index, tags, references and falsePositives are arrays of strings; index patterns are not empty.' },
   'SIEMC-R045': { title: 'an invisible character in metadata', explain: 'Control, bidi and zero-width characters cannot be seen in a review; write them as escapes in the source, or remove them.' },
+  'SIEMC-R046': { title: 'Elastic rule parameters malformed', explain: 'elastic is { type, language, originalQuery } and, for its type only, newTerms { fields, historyWindowStart } (new_terms) or threshold { field, value, cardinality? } (threshold), with positive integer values; eql rules are in eql, the others in kuery.' },
   'SIEMC-R048': { title: 'status or language outside its list', explain: 'status is one of experimental (the default), test, stable, deprecated, unsupported (Sigma\'s words); language, the language of the published Kibana rule, is eql (the default) or kql.' },
   'SIEMC-R047': { title: 'unknown rule field', explain: 'A key defineRule does not know, most often a misspelling (riskscore for riskScore). Typed rules get this from the type checker.' },
   'SIEMC-A011': { title: 'Query DSL: CIDR on a field that is not ip', explain: 'Elasticsearch matches networks only on ip fields; on other types the network is compared as text.' },

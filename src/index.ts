@@ -13,4 +13,5 @@ export {
   type Severity,
   type RuleStatus,
   type KibanaLanguage,
+  type ElasticRuleParameters,
 } from './dsl/rule.js';

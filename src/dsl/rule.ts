@@ -1,11 +1,11 @@
 /** Rule definitions in the TypeScript DSL: typed metadata, the query, and the test events that pin its meaning. */
 import { readFileSync } from 'node:fs';
 import { and } from '../ir/nodes.js';
-import type { Rule, RuleMetadata, RuleTest, Schedule } from '../model/rule.js';
+import type { ElasticRuleParameters, Rule, RuleMetadata, RuleTest, Schedule } from '../model/rule.js';
 import { isCondition, type Condition } from './condition.js';
 import { callerLocation, reportProblem } from './problems.js';
 
-export type { DateMath, Interval, IsoDate, KibanaLanguage, MitreSubtechnique, MitreTactic, MitreTechnique, Rule, RuleStatus, RuleTest, Severity } from '../model/rule.js';
+export type { DateMath, ElasticRuleParameters, Interval, IsoDate, KibanaLanguage, MitreSubtechnique, MitreTactic, MitreTechnique, Rule, RuleStatus, RuleTest, Severity } from '../model/rule.js';
 export { isRule } from '../model/rule.js';
 
 /**
@@ -18,6 +18,15 @@ export interface RuleSpec extends Omit<RuleMetadata, 'riskScore' | 'schedule' | 
   readonly schedule: Schedule;
   readonly maxSignals: number;
   readonly index: readonly string[];
+  /**
+   * Elastic rule parameters the query alone does not carry, as `siemc import elastic` keeps them
+   * (src/model/rule.ts, ElasticRuleParameters): the rule type, and for a `threshold` rule
+   * `threshold: { field, value, cardinality }`, for a `new_terms` rule
+   * `newTerms: { fields, historyWindowStart }`. Kibana and detection-rules publish the rule as
+   * that type; the other targets get the query alone (SIEMC-P006). Optional: without it the
+   * rule alerts on every event its query matches. Checked at load (SIEMC-R046).
+   */
+  readonly elastic?: ElasticRuleParameters;
   readonly query: Condition;
   readonly tests: readonly RuleTest[];
 }

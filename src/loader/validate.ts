@@ -20,7 +20,7 @@ const LOOK_BACK = /^now-[1-9]\d*[smhd]$/;
 const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'id', 'name', 'description', 'author', 'license', 'severity', 'riskScore', 'schedule', 'maxSignals', 'index', 'tags',
   'mitre', 'references', 'falsePositives', 'note', 'version', 'created', 'updated', 'query', 'tests', 'kind', 'location', 'provenance',
-  'setup', 'status', 'language',
+  'setup', 'status', 'language', 'elastic',
 ]);
 const STATUSES: readonly unknown[] = ['experimental', 'test', 'stable', 'deprecated', 'unsupported'];
 const LANGUAGES: readonly unknown[] = ['eql', 'kql'];
@@ -136,6 +136,7 @@ function checkShapes(rule: Record<string, unknown>, problem: Problem): boolean {
     if (typeof schedule.from !== 'string' || !LOOK_BACK.test(schedule.from))
       problem('SIEMC-R042', `schedule from ${JSON.stringify(schedule.from)} is not date math like "now-9m"`);
   }
+  if (rule.elastic !== undefined) checkElastic(rule.elastic, problem);
   if (!Array.isArray(rule.mitre)) problem('SIEMC-R023', `mitre must be an array of tactics, not ${describe(rule.mitre)}`);
   for (const [where, text] of metadataTexts(rule)) {
     const hidden = HIDDEN_IN_METADATA.exec(text);
@@ -145,6 +146,83 @@ function checkShapes(rule: Record<string, unknown>, problem: Problem): boolean {
     }
   }
   return checkTestShapes(rule.tests, problem);
+}
+
+const ELASTIC_KEYS: ReadonlySet<string> = new Set(['type', 'language', 'originalQuery', 'newTerms', 'threshold', 'timestampOverride', 'eventCategoryOverride', 'buildingBlockType']);
+const ELASTIC_TYPES: readonly unknown[] = ['query', 'eql', 'new_terms', 'threshold'];
+/** Each Elastic rule type's language: Kibana runs eql rules in EQL, the others in KQL (`kuery`). */
+const ELASTIC_LANGUAGE: Readonly<Record<string, string>> = { query: 'kuery', eql: 'eql', new_terms: 'kuery', threshold: 'kuery' };
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isStringList = (value: unknown): value is readonly string[] => Array.isArray(value) && value.every((v) => typeof v === 'string');
+const isPositiveInteger = (value: unknown): boolean => Number.isInteger(value) && (value as number) >= 1;
+
+/**
+ * `elastic`, the Elastic rule parameters (ElasticRuleParameters in src/model/rule.ts): the shapes
+ * Kibana's create-rule API needs, so that a rule written by hand publishes as the type it names
+ * rather than silently as a plain query. Misspelt keys at any depth are SIEMC-R047.
+ */
+function checkElastic(elastic: unknown, problem: Problem): void {
+  const bad = (message: string): void => problem('SIEMC-R046', message);
+  const unknownKeys = (where: string, value: Record<string, unknown>, known: readonly string[] | ReadonlySet<string>): void => {
+    const set = known instanceof Set ? known : new Set(known);
+    for (const key of Object.keys(value)) if (!set.has(key)) problem('SIEMC-R047', `unknown rule field "${where}.${key}" (a misspelling?)`);
+  };
+  if (!isObject(elastic)) {
+    bad(`elastic must be an object { type, language, originalQuery, ... }, not ${describe(elastic)}`);
+    return;
+  }
+  unknownKeys('elastic', elastic, ELASTIC_KEYS);
+  const { type, language } = elastic;
+  if (!ELASTIC_TYPES.includes(type)) bad(`elastic.type ${JSON.stringify(type)} is not one of ${ELASTIC_TYPES.join(', ')}`);
+  else if (language !== ELASTIC_LANGUAGE[type as string]) bad(`elastic.language ${JSON.stringify(language)} is not "${ELASTIC_LANGUAGE[type as string] ?? ''}", the language of ${type as string} rules`);
+  if (typeof elastic.originalQuery !== 'string') bad(`elastic.originalQuery must be a string, not ${describe(elastic.originalQuery)}`);
+  for (const key of ['timestampOverride', 'eventCategoryOverride', 'buildingBlockType'] as const) {
+    if (elastic[key] !== undefined && typeof elastic[key] !== 'string') bad(`elastic.${key} must be a string, not ${describe(elastic[key])}`);
+  }
+  // Each type's parameters go with that type only: a threshold rule without them would publish as a plain query.
+  for (const [key, own] of [['newTerms', 'new_terms'], ['threshold', 'threshold']] as const) {
+    if (type === own && elastic[key] === undefined) bad(`elastic.${key} is missing: a ${own} rule needs it`);
+    if (type !== own && elastic[key] !== undefined && ELASTIC_TYPES.includes(type)) bad(`elastic.${key} is given, but only ${own} rules have it (elastic.type is ${JSON.stringify(type)})`);
+  }
+  const newTerms = elastic.newTerms;
+  if (newTerms !== undefined) {
+    if (!isObject(newTerms)) {
+      bad(`elastic.newTerms must be an object { fields, historyWindowStart }, not ${describe(newTerms)}`);
+    } else {
+      unknownKeys('elastic.newTerms', newTerms, ['fields', 'historyWindowStart']);
+      if (!isStringList(newTerms.fields) || newTerms.fields.length === 0 || newTerms.fields.some((f) => f === ''))
+        bad(`elastic.newTerms.fields must be a non-empty array of field names, not ${describe(newTerms.fields)}`);
+      if (typeof newTerms.historyWindowStart !== 'string' || newTerms.historyWindowStart.trim() === '')
+        bad(`elastic.newTerms.historyWindowStart must be date math like "now-7d", not ${describe(newTerms.historyWindowStart)}`);
+    }
+  }
+  const threshold = elastic.threshold;
+  if (threshold !== undefined) {
+    if (!isObject(threshold)) {
+      bad(`elastic.threshold must be an object { field, value, cardinality? }, not ${describe(threshold)}`);
+      return;
+    }
+    unknownKeys('elastic.threshold', threshold, ['field', 'value', 'cardinality']);
+    if (!isStringList(threshold.field) || threshold.field.some((f) => f === '')) bad(`elastic.threshold.field must be an array of field names, not ${describe(threshold.field)}`);
+    if (!isPositiveInteger(threshold.value)) bad(`elastic.threshold.value ${JSON.stringify(threshold.value)} is not a positive integer`);
+    const cardinality = threshold.cardinality;
+    if (cardinality === undefined) return;
+    if (!Array.isArray(cardinality)) {
+      bad(`elastic.threshold.cardinality must be an array of { field, value }, not ${describe(cardinality)}`);
+      return;
+    }
+    cardinality.forEach((c: unknown, i) => {
+      const where = `elastic.threshold.cardinality[${i}]`;
+      if (!isObject(c)) {
+        bad(`${where} must be an object { field, value }, not ${describe(c)}`);
+        return;
+      }
+      unknownKeys(where, c, ['field', 'value']);
+      if (typeof c.field !== 'string' || c.field === '') bad(`${where}.field must be a field name, not ${describe(c.field)}`);
+      if (!isPositiveInteger(c.value)) bad(`${where}.value ${JSON.stringify(c.value)} is not a positive integer`);
+    });
+  }
 }
 
 /** The free-text metadata, with where it sits (`tags[2]`). */

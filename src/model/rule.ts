@@ -109,7 +109,7 @@ export interface RuleMetadata {
   readonly status?: RuleStatus;
   /** The language of the published Kibana rule; default `eql`, or the language an imported rule was written in. */
   readonly language?: KibanaLanguage;
-  /** Elastic-only rule parameters (src/import/elastic.ts); absent for rules written in siemc. */
+  /** Elastic-only rule parameters, from src/import/elastic.ts or a rule's `elastic` (RuleSpec); usually absent for rules written in siemc. */
   readonly elastic?: ElasticRuleParameters;
   readonly version: number;
   /** When the rule was first written, and last changed in meaning (Sigma `date` / `modified`). */
