@@ -12,10 +12,11 @@
  * - SIEMC-E002 (warning): no event matches the query, so only non-matching tests were generated.
  * - SIEMC-E003 (warning): every event matches the query, so no non-matching test was generated.
  * - SIEMC-E004 (error): the rule's metadata or tests would not pass the loader's checks; not emitted.
+ *   Elastic rule parameters (`rule.elastic`) are written as the rule's `elastic: {...}`.
  */
 import type { Diagnostic } from '../diagnostics.js';
 import type { Json } from '../model/event.js';
-import type { MitreTactic, Rule, RuleTest } from '../model/rule.js';
+import type { ElasticRuleParameters, MitreTactic, Rule, RuleTest } from '../model/rule.js';
 import { runtimeMetadata } from '../model/defaults.js';
 import { validateRules } from '../loader/validate.js';
 import type { Field } from '../ir/nodes.js';
@@ -188,6 +189,34 @@ function mitreDoc(mitre: readonly MitreTactic[]): Doc {
   );
 }
 
+/** `elastic: {...}` as the importer kept it, key by key (the loader checks the same shape, SIEMC-R046). */
+function elasticDoc(e: ElasticRuleParameters): Doc {
+  const optional = (key: string, value: string | undefined): Property[] => (value === undefined ? [] : [prop(key, str(value))]);
+  return object([
+    prop('type', str(e.type)),
+    prop('language', str(e.language)),
+    prop('originalQuery', str(e.originalQuery)),
+    ...(e.newTerms === undefined ? [] : [prop('newTerms', object([prop('fields', strings(e.newTerms.fields)), prop('historyWindowStart', str(e.newTerms.historyWindowStart))]))]),
+    ...(e.threshold === undefined
+      ? []
+      : [
+          prop(
+            'threshold',
+            object([
+              prop('field', strings(e.threshold.field)),
+              prop('value', text(numberLiteral(e.threshold.value))),
+              ...(e.threshold.cardinality === undefined
+                ? []
+                : [prop('cardinality', array(e.threshold.cardinality.map((c) => object([prop('field', str(c.field)), prop('value', text(numberLiteral(c.value)))]))))]),
+            ]),
+          ),
+        ]),
+    ...optional('timestampOverride', e.timestampOverride),
+    ...optional('eventCategoryOverride', e.eventCategoryOverride),
+    ...optional('buildingBlockType', e.buildingBlockType),
+  ]);
+}
+
 function testsDoc(tests: readonly RuleTest[]): Doc {
   return array(tests.map((t) => object([prop('name', str(t.name)), prop('expect', str(t.expect)), prop('event', jsonDoc(t.event))])));
 }
@@ -259,6 +288,7 @@ function ruleModule(
     ...(rule.setup === undefined ? [] : [prop('setup', str(rule.setup))]),
     ...(rule.status === undefined ? [] : [prop('status', str(rule.status))]),
     ...(rule.language === undefined ? [] : [prop('language', str(rule.language))]),
+    ...(rule.elastic === undefined ? [] : [prop('elastic', elasticDoc(rule.elastic))]),
     prop('version', text(numberLiteral(rule.version))),
     ...(rule.created === undefined ? [] : [prop('created', str(rule.created))]),
     ...(rule.updated === undefined ? [] : [prop('updated', str(rule.updated))]),
