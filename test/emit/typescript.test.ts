@@ -209,11 +209,40 @@ describe('emitTypeScript', () => {
   });
 });
 
+describe('Elastic rule parameters', () => {
+  const params: Rule['elastic'][] = [
+    {
+      type: 'threshold',
+      language: 'kuery',
+      originalQuery: 'event.category:authentication and\n  event.outcome:"failure" // it\'s',
+      threshold: { field: ['source.ip', 'user.name'], value: 25, cardinality: [{ field: 'host.name', value: 3 }] },
+      timestampOverride: 'event.ingested',
+      buildingBlockType: 'default',
+    },
+    { type: 'new_terms', language: 'kuery', originalQuery: 'event.category:process', newTerms: { fields: ['host.id'], historyWindowStart: 'now-14d' } },
+    { type: 'eql', language: 'eql', originalQuery: 'process where true', eventCategoryOverride: 'winlog.category' },
+    { type: 'query', language: 'kuery', originalQuery: 'process.name:*' },
+  ];
+  const input = params.map((elastic, i) => importedRule(30 + i, exists(processName), { elastic, provenance: { kind: 'elastic' }, name: `Elastic ${i}` }));
+
+  it('are written as elastic: {...} and load back unchanged', async () => {
+    const result = emitRules(input);
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const threshold = result.files.get('elastic/elastic-0.ts') ?? '';
+    expect(threshold).toContain("  elastic: {\n    type: 'threshold',\n    language: 'kuery',");
+    expect(threshold).toContain("threshold: { field: ['source.ip', 'user.name'], value: 25, cardinality: [{ field: 'host.name', value: 3 }] },");
+    const { rules: back } = await loadBack(writeFiles(result.files));
+    expectSameRules(input, back);
+    for (const rule of input) expect(back.find((r) => r.id === rule.id)?.elastic).toEqual(rule.elastic);
+  }, 60_000);
+});
+
 describe('rules the loader would reject', () => {
   it.each([
     ['SIEMC-R045', { description: 'a zero\u200bwidth space' }],
     ['SIEMC-R045', { tags: ['lone \udc00 surrogate'] }],
     ['SIEMC-R021', { mitre: [{ tactic: { id: 'TA0002', name: 'Execution' }, techniques: [{ id: 'T12' as 'T1', name: 'x' }] }] }],
+    ['SIEMC-R046', { elastic: { type: 'threshold', language: 'kuery', originalQuery: 'x', threshold: { field: [], value: 0 } } }],
   ] as const)('are reported as SIEMC-E004 (%s) and left out', (code, extra) => {
     const result = emitRules([importedRule(1, exists(processName), extra as Partial<Rule>), importedRule(2, exists(processName))]);
     expect(result.diagnostics).toHaveLength(1);
