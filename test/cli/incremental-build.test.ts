@@ -10,7 +10,7 @@ const warnings = (stderr: string): string[] => stderr.split('\n').filter((l) => 
 
 describe('siemc build after an edit', () => {
   const ws = workspace();
-  const rules = writeRules(ws, { 'a.ts': ruleModule(2, 'one', 0), 'b.ts': ruleModule(2, 'one', 2), 'c.ts': ruleModule(1, 'one', 4) });
+  const rules = writeRules(ws, { 'a.ts': ruleModule(2, 'one', 0), 'b.ts': ruleModule(2, 'one', 2), 'c.ts': ruleModule(1, 'kiss', 4) });
   const out = join(ws, 'out');
   const build = (...extra: string[]) => siemc(['build', '--verbose', '--rules', rules, '--out', out, ...extra], ws);
   const first = build();
