@@ -6,7 +6,7 @@ import { siemc } from '../support/cli.js';
 import { ruleId, ruleModule, tree, workspace, writeRules } from '../support/workspace.js';
 
 const ran = (stderr: string): string | undefined => /siemc: (\d+ rule module\(s\) run, \d+ from the cache)/.exec(stderr)?.[1];
-const warnings = (stderr: string): string[] => stderr.split('\n').filter((l) => l.includes(': warning rule '));
+const warnings = (stderr: string): string[] => stderr.split('\n').filter((l) => /: warning SIEMC-A\d+: /.test(l));
 
 describe('siemc build after an edit', () => {
   const ws = workspace();
