@@ -1,7 +1,7 @@
 // `npm run bench`: figures for siemc's compile pipeline, with pySigma (the reference Sigma
 // toolchain) converting the same rule side by side in the same run. Prints a table; asserts nothing.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';

@@ -74,6 +74,7 @@ export const CODES = {
   'SIEMC-A307': { title: 'Sigma: IPv4 networks and IPv4-mapped IPv6 addresses', explain: 'As SIEMC-A204, for Sigma backends.' },
   'SIEMC-A308': { title: 'Sigma: a two-sided range is two conditions', explain: 'As SIEMC-A052: on a multi-valued field each bound may hold for a different value.' },
   'SIEMC-A309': { title: 'Sigma: CIDR on a field that is not ip', explain: 'On a field that is not ip, the network is compared as text.' },
+  'SIEMC-A310': { title: 'portable Sigma: a case-sensitive value matched ignoring case', explain: "pySigma's Splunk and Lucene backends refuse `|cased`, so portable Sigma (publish.sigma.mode, the default for siemc publish) writes the value without it: values that differ only in case match too (fewer events where the clause sits under not). Choose publish.sigma.mode \"exact\" to keep `|cased`; SIEMC-P004 then names the backends that refuse the rule." },
   'SIEMC-E001': { title: 'no DSL spelling for an imported query', explain: 'The rule is not written as TypeScript: its query has IR the DSL cannot build with the same meaning (a string match on an ip field, a range with both an exclusive and another bound, a constant true or false, a NUL or lone surrogate, a field name customField() refuses ...). docs/emit.md lists them. The rule still compiles from its source format.' },
   'SIEMC-E002': { title: 'an imported query matches no event', explain: 'No event can satisfy the query, so only non-matching test events were generated. The rule never alerts: check the source rule.' },
   'SIEMC-E003': { title: 'an imported query matches every event', explain: 'Every event satisfies the query, so no non-matching test event was generated. The rule alerts on everything: check the source rule.' },
@@ -100,6 +101,9 @@ export const CODES = {
   'SIEMC-I117': { title: 'Sigma: a field name no target can write', explain: 'Field names are dotted names of segments [A-Za-z_@][A-Za-z0-9_@-]* (the customField grammar), which every target writes the same way. Rename the field in the Sigma rule.' },
   'SIEMC-P001': { title: 'detection-rules: no creation date', explain: 'detection-rules requires metadata.creation_date; the rule has no `created` date, so its TOML file is written without one. Add created: YYYY-MM-DD to the rule.' },
   'SIEMC-P002': { title: 'Splunk: two rules of one name', explain: 'Splunk names saved searches by their name and merges two stanzas of one name into one search. Rename one of the rules; nothing is published until then.' },
+  'SIEMC-P003': { title: 'Sigma: a field without a taxonomy name', explain: "The rule's log source has Sigma taxonomy names (`Image`, `QueryName`, ...) but none for this field, so the published Sigma rule names it by its ECS name; SigmaHQ's validators report it as an unknown field. Map it in your pySigma pipeline, or accept the warning." },
+  'SIEMC-P004': { title: 'Sigma: pySigma backends that refuse a published rule', explain: "pySigma's Splunk and Lucene backends refuse `|cased` on a single value and its EQL backend refuses `|exists`. The message names the fields. publish.sigma.mode \"portable\" (the default) writes forms all three convert, saying what that costs (SIEMC-A310)." },
+  'SIEMC-P005': { title: "Sigma: pySigma converts a published rule to another search", explain: "Measured with pySigma 1.5.1: its Splunk, Lucene and EQL backends drop `|cased` from a list of values without an error and match the values ignoring case (more events), and its EQL backend compares a `|cased` value holding a wildcard with `==`, reading the wildcard literally (fewer events). Exact Sigma keeps `|cased`; publish.sigma.mode \"portable\" (the default) writes values without it (SIEMC-A310)." },
   'SIEMC-I201': { title: 'not an Elastic detection rule', explain: 'The file is not valid TOML, has no [rule] table, or lacks rule_id, name, description or query. The message names the line.' },
   'SIEMC-I202': { title: 'Elastic rule type not imported', explain: 'Only single-event EQL rules and KQL query, new_terms and threshold rules are imported; EQL sequences, samples and joins, ES|QL, machine-learning, indicator-match and Lucene rules are not (the message names why). docs/importing-elastic.md.' },
   'SIEMC-I203': { title: 'Elastic rule query not imported', explain: 'The query does not parse, or uses a construct the frontend cannot import with its meaning (a date or text range, a field name pattern, a nested query, length(), a field compared with a field ...). The location points at the clause. If a range is on a numeric integration field, declare its type in siemc.config.json fields.' },
@@ -114,6 +118,10 @@ export const CODES = {
 } as const satisfies Readonly<Record<string, CodeInfo>>;
 
 export type Code = keyof typeof CODES;
+/** The codes a backend may report: approximations only (the compile step adds rule and target). */
+export type ApproximationCode = Extract<Code, `SIEMC-A${string}`>;
+/** Every code a diagnostic can carry: the table's, and TypeScript's own under their number. */
+export type DiagnosticCode = Code | `SIEMC-TS${number}`;
 
 /** TypeScript's own diagnostics keep their number: SIEMC-TS<n> is TypeScript's TS<n>. */
 export function codeInfo(code: string): CodeInfo | undefined {

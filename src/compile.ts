@@ -2,7 +2,8 @@
 import type { Backend } from './backends/backend.js';
 import type { Diagnostic, Direction } from './diagnostics.js';
 import type { Rule } from './model/rule.js';
-import { assertNever, describeNode, isLeaf, type Node } from './ir/nodes.js';
+import { visit } from './ir/fold.js';
+import { describeNode, type Node } from './ir/nodes.js';
 import { normalize } from './ir/normalize.js';
 import { originOf } from './ir/origins.js';
 import type { SourceLocation } from './model/location.js';
@@ -34,23 +35,13 @@ interface Place {
 /** Where each node sits: a readable path, and its polarity. */
 function places(root: Node): Map<Node, Place> {
   const out = new Map<Node, Place>();
-  const walk = (node: Node, path: readonly string[], negated: boolean): void => {
+  visit(root, { path: [] as readonly string[], negated: false }, (node, { path, negated }) => {
     const here = [...path, describeNode(node)];
     const known = out.get(node);
     if (known === undefined) out.set(node, { clause: here.join(' > '), polarities: new Set([negated]) });
     else known.polarities.add(negated);
-    if (isLeaf(node)) return;
-    switch (node.kind) {
-      case 'not':
-        return walk(node.child, here, !negated);
-      case 'and':
-      case 'or':
-        return node.children.forEach((c) => walk(c, here, negated));
-      default:
-        return assertNever(node, 'IR group');
-    }
-  };
-  walk(root, [], false);
+    return { path: here, negated: node.kind === 'not' ? !negated : negated };
+  });
   return out;
 }
 

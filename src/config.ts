@@ -36,6 +36,17 @@ export interface ProjectConfig {
   readonly sigma?: {
     /** Field names in emitted Sigma rules: ECS as written (default) or the Sigma taxonomy where a mapping exists. */
     readonly fieldNames?: 'ecs' | 'sigma';
+    /**
+     * `siemc` (default): the rule as written. `sigmahq`: SigmaHQ's idiom: conditions the log
+     * source states lifted into `logsource` (src/backends/sigma/metadata.ts, impliedConditions)
+     * and edge wildcards written as `|startswith`/`|endswith`/`|contains`.
+     */
+    readonly idiom?: 'siemc' | 'sigmahq';
+    /**
+     * `exact` (default for `siemc build`): `|cased` and `|exists` as the rule means them;
+     * `portable`: forms pySigma's Splunk, Lucene and EQL backends all convert (docs/publishing.md).
+     */
+    readonly mode?: SigmaMode;
   };
   readonly publish?: {
     /**
@@ -43,8 +54,14 @@ export interface ProjectConfig {
      * Splunk `disabled`); default false: importing rules should not start alerting by itself.
      */
     readonly enabled?: boolean;
+    readonly sigma?: {
+      /** Published Sigma rules: `portable` (default) or `exact` (docs/publishing.md). */
+      readonly mode?: SigmaMode;
+    };
   };
 }
+
+export type SigmaMode = 'exact' | 'portable';
 
 export const CONFIG_FILE = 'siemc.config.json';
 

@@ -1,4 +1,5 @@
 /** Diagnostics: stable codes, a severity, and where (rule, target, clause, source line). */
+import type { DiagnosticCode } from './codes.js';
 import type { SourceLocation } from './model/location.js';
 
 export type Severity = 'error' | 'warning';
@@ -6,7 +7,7 @@ export type Severity = 'error' | 'warning';
 export type Direction = 'widened' | 'narrowed' | 'not expressible';
 
 export interface Diagnostic {
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly severity: Severity;
   readonly message: string;
   readonly rule?: string;

@@ -32,3 +32,20 @@ it("every code a backend's capability table names is in the table", () => {
     }
   }
 });
+
+it('a backend reports only codes its own capability table names', () => {
+  const missing: string[] = [];
+  for (const b of backends) {
+    const named = new Set<string>();
+    for (const support of Object.values(b.capabilities)) {
+      if (support.level !== 'exact') named.add(support.code);
+      for (const m of support.how.matchAll(/SIEMC-A\d+/g)) named.add(m[0]);
+    }
+    const reported = new Set<string>();
+    for (const file of sources(`${REPO_DIR}src/backends/${b.name}`)) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/SIEMC-A\d+(?![0-9a-z])/g)) reported.add(m[0]);
+    }
+    missing.push(...[...reported].filter((c) => !named.has(c)).sort().map((c) => `${b.name} ${c}`));
+  }
+  expect(missing, 'codes a backend reports that its capability table does not name').toEqual([]);
+});

@@ -11,4 +11,4 @@ if [ ! -x "$venv/bin/python" ]; then
   "$python" -m venv "$venv"
 fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --requirement "$here/requirements.txt"
-"$venv/bin/python" -c 'import sigma.backends.splunk, sigma.backends.elasticsearch; from importlib.metadata import version; print("pySigma", version("pySigma"), "in", "'"$venv"'")'
+"$venv/bin/python" -c 'import sigma.backends.splunk, sigma.backends.elasticsearch; from importlib.metadata import version; print("pySigma", version("pySigma"), "validators-sigmahq", version("pysigma-validators-sigmahq"), "in", "'"$venv"'")'

@@ -1,4 +1,5 @@
 /** What a backend is: a name, the snapshot file it writes, a capability table, and a compile function over normalised IR. */
+import type { ApproximationCode } from '../codes.js';
 import type { Diagnostic, Direction } from '../diagnostics.js';
 import type { Node } from '../ir/nodes.js';
 import type { Rule } from '../model/rule.js';
@@ -7,7 +8,7 @@ import type { ProjectConfig } from '../config.js';
 
 export interface Approximation {
   /** Stable code, e.g. SIEMC-A201. */
-  readonly code: string;
+  readonly code: ApproximationCode;
   readonly message: string;
   /** The IR node whose rendering is approximate (names the clause in the diagnostic). */
   readonly node: Node;

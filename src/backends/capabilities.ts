@@ -2,6 +2,7 @@
  * Capability tables: for every IR construct, how a target renders it. They are data, so the
  * documentation (docs/targets.md) is generated from them and cannot drift from the code.
  */
+import type { ApproximationCode } from '../codes.js';
 import type { Direction } from '../diagnostics.js';
 
 /** IR constructs, at the grain where targets differ. */
@@ -23,17 +24,19 @@ export const CONSTRUCTS = {
   cidr: 'IP in CIDR range',
   regex: 'whole-value regular expression',
   'regex.ci': 'regular expression ignoring case',
+  'field.names': 'field names with unusual characters (quotes, `|`, backslashes, controls)',
+  source: 'where the search runs (the rule\'s index patterns)',
 } as const;
 
 export type Construct = keyof typeof CONSTRUCTS;
 
 export type Support =
   | { readonly level: 'exact'; readonly how: string }
-  | { readonly level: 'approximate'; readonly how: string; readonly direction: Direction; readonly code: string }
-  | { readonly level: 'unsupported'; readonly how: string; readonly code: string };
+  | { readonly level: 'approximate'; readonly how: string; readonly direction: Direction; readonly code: ApproximationCode }
+  | { readonly level: 'unsupported'; readonly how: string; readonly code: ApproximationCode };
 
 export type CapabilityTable = { readonly [C in Construct]: Support };
 
 export const exact = (how: string): Support => ({ level: 'exact', how });
-export const approximate = (code: string, direction: Direction, how: string): Support => ({ level: 'approximate', how, direction, code });
-export const unsupported = (code: string, how: string): Support => ({ level: 'unsupported', how, code });
+export const approximate = (code: ApproximationCode, direction: Direction, how: string): Support => ({ level: 'approximate', how, direction, code });
+export const unsupported = (code: ApproximationCode, how: string): Support => ({ level: 'unsupported', how, code });

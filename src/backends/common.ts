@@ -1,9 +1,16 @@
 /** Pieces several backends share: range bounds, and the approximations that follow from them and from CIDR. */
+import type { ApproximationCode } from '../codes.js';
 import { assertNever, type CidrNode, type LeafNode, type RangeNode } from '../ir/nodes.js';
 import type { Approximation } from './backend.js';
 
 export const RANGE_OPS = ['gt', 'gte', 'lt', 'lte'] as const;
 export type RangeOp = (typeof RANGE_OPS)[number];
+
+/** How the comparison targets (EQL, KQL, SPL's where) spell each bound. */
+export const RANGE_SYMBOL: Readonly<Record<RangeOp, string>> = { gt: '>', gte: '>=', lt: '<', lte: '<=' };
+
+/** One level of nesting in every text target, so outputs read alike across targets. */
+export const INDENT_STEP = '  ';
 
 /** The bounds a range node sets, in gt, gte, lt, lte order. */
 export function rangeBounds(node: RangeNode): [RangeOp, number][] {
@@ -18,7 +25,7 @@ export function rangeBounds(node: RangeNode): [RangeOp, number][] {
  * value of a multi-valued field ({"n": [0, 10]} satisfies `n >= 1 and n <= 5`), where the IR
  * needs one value within all bounds.
  */
-export function splitRange(node: RangeNode, code: string): Approximation | undefined {
+export function splitRange(node: RangeNode, code: ApproximationCode): Approximation | undefined {
   if (rangeBounds(node).length < 2) return undefined;
   return {
     code,
@@ -29,7 +36,7 @@ export function splitRange(node: RangeNode, code: string): Approximation | undef
 }
 
 /** CIDR matching needs an `ip` field; on any other type the network is compared as text. */
-export function cidrOnNonIp(node: CidrNode, code: string): Approximation | undefined {
+export function cidrOnNonIp(node: CidrNode, code: ApproximationCode): Approximation | undefined {
   if (node.field.type === 'ip') return undefined;
   return {
     code,
@@ -43,7 +50,7 @@ export function cidrOnNonIp(node: CidrNode, code: string): Approximation | undef
  * The IR (as Elasticsearch, which stores IPv4 as IPv4-mapped IPv6) puts `::ffff:10.1.2.3` inside
  * 10.0.0.0/8; engines that compare IPv4 networks with IPv4 text only do not.
  */
-export function ipv4MappedCidr(node: CidrNode, code: string): Approximation | undefined {
+export function ipv4MappedCidr(node: CidrNode, code: ApproximationCode): Approximation | undefined {
   if (!node.cidrs.some((c) => !c.includes(':'))) return undefined;
   return {
     code,
@@ -63,7 +70,7 @@ export function hasLoneSurrogate(text: string): boolean {
  * PCRE's `\x{...}`): they write U+FFFD in its place and report the leaf with this. The DSL
  * rejects such values (SIEMC-R017), so only IR built directly can reach here.
  */
-export function loneSurrogate(node: LeafNode, code: string, target: string): Approximation | undefined {
+export function loneSurrogate(node: LeafNode, code: ApproximationCode, target: string): Approximation | undefined {
   const texts = leafTexts(node);
   if (!texts.some(hasLoneSurrogate)) return undefined;
   return {

@@ -8,6 +8,7 @@
 import type { SourceLocation } from '../model/location.js';
 import { assertNever, isLeaf, type LeafNode, type Node } from '../ir/nodes.js';
 import { fieldsOf } from '../ir/fields.js';
+import { fold } from '../ir/fold.js';
 import { inherit, originOf } from '../ir/origins.js';
 import { patternKey } from '../ir/pattern.js';
 import { leafTest, matchOperator, nodeText, patternText, quote, valueList } from './describe.js';
@@ -275,11 +276,14 @@ export function sameUpToOrder(a: Node, b: Node): boolean {
 }
 
 function orderFree(node: Node): string {
-  if (isLeaf(node)) {
-    if (node.kind === 'match') return meaningKey({ ...node, patterns: [...node.patterns].sort((x, y) => (patternKey(x) < patternKey(y) ? -1 : 1)) });
-    if (node.kind === 'cidr') return meaningKey({ ...node, cidrs: [...node.cidrs].sort() });
-    return meaningKey(node);
-  }
-  if (node.kind === 'not') return `not(${orderFree(node.child)})`;
-  return `${node.kind}(${node.children.map(orderFree).sort().join(',')})`;
+  return fold<string>(node, {
+    leaf: (leaf) => {
+      if (leaf.kind === 'match') return meaningKey({ ...leaf, patterns: [...leaf.patterns].sort((x, y) => (patternKey(x) < patternKey(y) ? -1 : 1)) });
+      if (leaf.kind === 'cidr') return meaningKey({ ...leaf, cidrs: [...leaf.cidrs].sort() });
+      return meaningKey(leaf);
+    },
+    not: (_, child) => `not(${child})`,
+    and: (_, children) => `and(${[...children].sort().join(',')})`,
+    or: (_, children) => `or(${[...children].sort().join(',')})`,
+  });
 }

@@ -4,11 +4,12 @@
  * of the rule source that caused it.
  */
 import type { SourceLocation } from '../model/location.js';
+import type { DiagnosticCode } from '../codes.js';
 
 export type { SourceLocation } from '../model/location.js';
 
 export interface RuleProblem {
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly message: string;
   readonly location?: SourceLocation;
 }
@@ -19,7 +20,7 @@ const SINK = Symbol.for('siemc.rule-problems');
 const holder = globalThis as { [SINK]?: RuleProblem[] };
 const pending: RuleProblem[] = (holder[SINK] ??= []);
 
-export function reportProblem(code: string, message: string, location = callerLocation()): void {
+export function reportProblem(code: DiagnosticCode, message: string, location = callerLocation()): void {
   pending.push(location === undefined ? { code, message } : { code, message, location });
 }
 

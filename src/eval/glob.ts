@@ -3,6 +3,7 @@
  * `oneChar` matches exactly one code point, as Lucene's wildcard automaton does.
  */
 import type { Pattern } from '../ir/pattern.js';
+import { isAsciiLetterCode } from '../util/ascii.js';
 
 type Token = { readonly any: true } | { readonly any: false; readonly one: boolean; readonly cp: number };
 
@@ -12,11 +13,7 @@ type Token = { readonly any: true } | { readonly any: false; readonly one: boole
  * (test/live/adversarial.test.ts) found this on a real node; docs/semantics.md states it.
  */
 export function sameIgnoringCase(a: number, b: number): boolean {
-  return a === b || (isAsciiLetter(a) && (a | 0x20) === (b | 0x20) && isAsciiLetter(b));
-}
-
-export function isAsciiLetter(cp: number): boolean {
-  return (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a);
+  return a === b || (isAsciiLetterCode(a) && (a | 0x20) === (b | 0x20) && isAsciiLetterCode(b));
 }
 
 // Patterns are frozen and shared, so their token form is computed once.

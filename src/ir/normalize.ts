@@ -2,7 +2,8 @@
  * Normalisation passes. Each is a pure function from IR to IR that preserves meaning
  * (test/ir/normalize.test.ts checks that with the evaluator on random trees).
  */
-import { and, assertNever, isLeaf, match, not, or, type LeafNode, type MatchNode, type Node } from './nodes.js';
+import { and, assertNever, isLeaf, match, not, or, type MatchNode, type Node } from './nodes.js';
+import { mapLeaves } from './fold.js';
 import { inherit } from './origins.js';
 import { patternKey, type Pattern } from './pattern.js';
 
@@ -107,17 +108,3 @@ function relabel(node: Node, label: string | undefined): Node {
   return inherit(node, Object.freeze({ ...node, label }));
 }
 
-/** Rebuilds a tree with each leaf replaced; shared by passes that only touch leaves. */
-export function mapLeaves(node: Node, f: (leaf: LeafNode) => Node): Node {
-  if (isLeaf(node)) return f(node);
-  switch (node.kind) {
-    case 'and':
-      return inherit(node, and(node.children.map((c) => mapLeaves(c, f)), node.label));
-    case 'or':
-      return inherit(node, or(node.children.map((c) => mapLeaves(c, f)), node.label));
-    case 'not':
-      return inherit(node, not(mapLeaves(node.child, f), node.label));
-    default:
-      return assertNever(node, 'IR group');
-  }
-}

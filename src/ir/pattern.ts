@@ -124,6 +124,3 @@ export function hasNonAsciiCasedLetters(pattern: Pattern): boolean {
  */
 export const UNICODE_PAIRED_ASCII_LETTERS: ReadonlySet<string> = new Set([...'iIkKsS']);
 
-export function isAsciiLetter(ch: string): boolean {
-  return ch.length === 1 && ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'));
-}

@@ -11,6 +11,7 @@ import { bundleRules, instantiateBundle } from './bundle.js';
 import { exportedRules, ModuleGraph, NeedsBundle, type ModuleStats } from './modules.js';
 import { checkInWorker, createTypechecker, type Typechecker } from './typecheck.js';
 import { validateRules } from './validate.js';
+import type { DiagnosticCode } from '../codes.js';
 
 export interface LoadResult {
   readonly rules: readonly Rule[];
@@ -100,7 +101,7 @@ function typecheck(files: readonly string[], dir: string, stateDir: string, opti
 
 let loads = 0;
 
-function problemDiagnostic(code: string, message: string, location: SourceLocation | undefined): Diagnostic {
+function problemDiagnostic(code: DiagnosticCode, message: string, location: SourceLocation | undefined): Diagnostic {
   let frame: string | undefined;
   try {
     frame = location === undefined ? undefined : codeFrame(readFileSync(location.file, 'utf8'), location.line, location.column);

@@ -24,6 +24,7 @@ import { codeFrame, type Diagnostic } from '../diagnostics.js';
 import { readCacheJson, writeCacheJson } from '../cache/store.js';
 import { siemcVersion } from '../cache/version.js';
 import { blankPlainTests } from './test-data.js';
+import type { DiagnosticCode } from '../codes.js';
 
 type TS = typeof ts;
 
@@ -349,7 +350,7 @@ function compilerOptionsFor(t: TS, tsconfig: string | undefined): { options: ts.
 
 function toDiagnostic(t: TS, d: ts.Diagnostic): Diagnostic {
   const message = t.flattenDiagnosticMessageText(d.messageText, '\n');
-  const code = `SIEMC-TS${d.code}`;
+  const code: DiagnosticCode = `SIEMC-TS${d.code}`;
   if (d.file === undefined || d.start === undefined) return { code, severity: 'error', message };
   const pos = t.getLineAndCharacterOfPosition(d.file, d.start);
   const line = pos.line + 1;

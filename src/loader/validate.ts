@@ -6,6 +6,7 @@ import { decidingClause } from '../eval/explain.js';
 import { testLocation } from './test-locations.js';
 import { ruleKeys } from '../cache/rule-key.js';
 import { readCacheJson, writeCacheJson } from '../cache/store.js';
+import type { DiagnosticCode } from '../codes.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TACTIC = /^TA\d{4}$/;
@@ -30,7 +31,7 @@ const LANGUAGES: readonly unknown[] = ['eql', 'kql'];
  */
 const HIDDEN_IN_METADATA = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\p{Surrogate}]/u;
 
-type Problem = (code: string, message: string) => void;
+type Problem = (code: DiagnosticCode, message: string) => void;
 
 export interface ValidateOptions {
   /** Keeps the verdicts of each rule's tests here, under the rule's test key: an unchanged rule is not tested again. */
@@ -243,7 +244,7 @@ function isCalendarDate(text: unknown): boolean {
 function checkTests(rule: Rule): Diagnostic[] {
   const out: Diagnostic[] = [];
   const at = rule.location === undefined ? {} : { location: rule.location };
-  const problem = (code: string, message: string): void => {
+  const problem = (code: DiagnosticCode, message: string): void => {
     out.push({ code, severity: 'error', message, rule: rule.id, ...at });
   };
   const query = ruleKeys(rule).query;

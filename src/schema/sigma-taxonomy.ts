@@ -254,13 +254,59 @@ export function sigmaFieldForEcs(ecs: string, source: SigmaLogSource): string | 
       if (scoped.some((s) => s.ecs === ecs && ((s.category !== undefined && s.category === category) || (s.service !== undefined && s.service === lower(source.service))))) return sigma;
     }
   }
-  return Object.entries(table).find(([, e]) => e === ecs)?.[0];
+  return Object.entries(table).find(([sigma, e]) => e === ecs && namedIn(sigma, category, lower(source.service)))?.[0];
+}
+
+/**
+ * Sysmon field names that exist only under some log source categories (SigmaHQ's taxonomy): the
+ * reverse direction never names an ECS field by one of them elsewhere (`file.name` is `PipeName`
+ * only for pipes). The forward direction (the importer) reads them wherever pySigma does.
+ */
+const ONLY_IN: { readonly [sigma: string]: readonly string[] } = {
+  PipeName: ['pipe_created'],
+  QueryName: ['dns_query'],
+  QueryStatus: ['dns_query'],
+  TargetObject: ['registry_event', 'registry_set', 'registry_add', 'registry_delete', 'registry_rename'],
+  ImageLoaded: ['image_load', 'driver_load'],
+  Signed: ['image_load', 'driver_load'],
+  SignatureStatus: ['image_load', 'driver_load'],
+  TargetFilename: ['file_event', 'file_delete', 'file_change', 'file_rename', 'file_access', 'create_stream_hash'],
+  SourceImage: ['process_access', 'create_remote_thread'],
+  SourceProcessGuid: ['process_access', 'create_remote_thread'],
+  SourceProcessId: ['process_access', 'create_remote_thread'],
+  SourceThreadId: ['process_access', 'create_remote_thread'],
+  Device: ['raw_access_thread'],
+  SourceIp: ['network_connection'],
+  SourceHostname: ['network_connection'],
+  SourcePort: ['network_connection'],
+  DestinationIp: ['network_connection'],
+  DestinationHostname: ['network_connection'],
+  DestinationPort: ['network_connection'],
+  DestinationPortName: ['network_connection'],
+};
+
+/** Security-log (4688, 4624...) and PowerShell names: only under those services. */
+const SERVICE_ONLY: { readonly [sigma: string]: string } = Object.fromEntries([
+  ...['AccountDomain', 'AccountName', 'Application', 'ClientAddress', 'ClientName', 'DestAddress', 'DestPort', 'IpAddress', 'IpPort', 'NewProcessId', 'NewProcessName', 'ParentProcessName', 'ProcessName', 'SourceAddress', 'TargetDomainName', 'WorkstationName'].map((n) => [n, 'security']),
+  ...['HostApplication', 'HostId', 'HostName', 'CommandName', 'CommandPath', 'CommandType', 'ScriptName', 'Payload', 'ScriptBlockText', 'ScriptBlockId'].map((n) => [n, 'powershell']),
+]);
+
+/** Whether SigmaHQ's taxonomy has this Windows name under the log source (the reverse direction's test). */
+export function belongsTo(sigma: string, source: SigmaLogSource): boolean {
+  return namedIn(sigma, lower(source.category), lower(source.service));
+}
+
+function namedIn(sigma: string, category: string | undefined, service: string | undefined): boolean {
+  const only = ONLY_IN[sigma];
+  const onlyService = SERVICE_ONLY[sigma];
+  if (onlyService !== undefined && !(service ?? '').startsWith(onlyService)) return false;
+  return only === undefined || (category !== undefined && only.includes(category));
 }
 
 /** Which Sigma name an ECS field reads as, where several map to it, per category. */
 const PREFERRED: { readonly [category: string]: { readonly [ecs: string]: string } } = {
-  process_creation: { 'process.executable': 'Image', 'process.pid': 'ProcessId', 'process.command_line': 'CommandLine' },
-  file_event: { 'file.path': 'TargetFilename' },
+  process_creation: { 'process.executable': 'Image', 'process.pid': 'ProcessId', 'process.command_line': 'CommandLine', 'user.name': 'User' },
+  file_event: { 'file.path': 'TargetFilename', 'process.executable': 'Image', 'user.name': 'User' },
   file_delete: { 'file.path': 'TargetFilename' },
   file_change: { 'file.path': 'TargetFilename' },
   image_load: { 'file.path': 'ImageLoaded', 'process.executable': 'Image' },
@@ -268,8 +314,8 @@ const PREFERRED: { readonly [category: string]: { readonly [ecs: string]: string
   process_access: { 'process.executable': 'SourceImage', 'process.pid': 'SourceProcessId' },
   create_remote_thread: { 'process.executable': 'SourceImage', 'process.pid': 'SourceProcessId' },
   pipe_created: { 'file.name': 'PipeName', 'process.executable': 'Image' },
-  network_connection: { 'process.executable': 'Image' },
-  dns_query: { 'process.executable': 'Image' },
+  network_connection: { 'process.executable': 'Image', 'user.name': 'User' },
+  dns_query: { 'process.executable': 'Image', 'user.name': 'User' },
   registry_event: { 'process.executable': 'Image' },
   registry_set: { 'process.executable': 'Image' },
   registry_add: { 'process.executable': 'Image' },

@@ -10,7 +10,8 @@
  */
 import { evaluate } from '../eval/evaluate.js';
 import type { Json, Scalar } from '../eval/values.js';
-import { assertNever, isLeaf, type LeafNode, type Node } from '../ir/nodes.js';
+import { fold, leavesOf } from '../ir/fold.js';
+import type { LeafNode, Node } from '../ir/nodes.js';
 import { DEFAULT_CELL_LIMITS, fieldModel, leafKey, type FieldModel } from './cells.js';
 import { buildEvent } from './events.js';
 import { randomDifferences } from './random-search.js';
@@ -108,18 +109,10 @@ export function firstWitnesses(pairs: readonly (readonly [Node, Node])[], option
   }
 }
 
-function leavesOf(node: Node, out: LeafNode[]): LeafNode[] {
-  if (isLeaf(node)) out.push(node);
-  else if (node.kind === 'not') leavesOf(node.child, out);
-  else if (node.kind === 'and' || node.kind === 'or') for (const c of node.children) leavesOf(c, out);
-  else assertNever(node, 'IR node');
-  return out;
-}
-
 function buildModels(queries: readonly Node[], maxCells: number): FieldModel[] {
   const byField = new Map<string, LeafNode[]>();
   for (const q of queries) {
-    for (const leaf of leavesOf(q, [])) {
+    for (const leaf of leavesOf(q)) {
       const list = byField.get(leaf.field.name) ?? [];
       list.push(leaf);
       byField.set(leaf.field.name, list);
@@ -150,30 +143,26 @@ function variableSpace(models: readonly FieldModel[]): VariableSpace {
   return { cellCount: next, fields, unknown };
 }
 
-function formula(node: Node, space: VariableSpace): Formula {
-  if (isLeaf(node)) {
-    const entry = space.fields.get(node.field.name);
-    if (entry === undefined) throw new Error(`no cells for ${node.field.name}`);
-    const { model, first } = entry;
-    const atom = node.kind === 'exists' ? -1 : model.atomKeys.indexOf(leafKey(node));
-    const vars: number[] = [];
-    model.cells.forEach((cell, i) => {
-      if (atom === -1 || cell.signs[atom] === true) vars.push(first + i);
-    });
-    // Cells where fewer other leaves hold first: witnesses then trip no unrelated clause.
-    const trueSigns = (v: number) => model.cells[v - first]?.signs.filter(Boolean).length ?? 0;
-    vars.sort((x, y) => trueSigns(x) - trueSigns(y));
-    return { kind: 'leaf', vars };
-  }
-  switch (node.kind) {
-    case 'and':
-    case 'or':
-      return { kind: node.kind, children: node.children.map((c) => formula(c, space)) };
-    case 'not':
-      return { kind: 'not', child: formula(node.child, space) };
-    default:
-      return assertNever(node, 'IR group');
-  }
+function formula(root: Node, space: VariableSpace): Formula {
+  return fold<Formula>(root, {
+    and: (_, children) => ({ kind: 'and', children }),
+    or: (_, children) => ({ kind: 'or', children }),
+    not: (_, child) => ({ kind: 'not', child }),
+    leaf: (node) => {
+        const entry = space.fields.get(node.field.name);
+        if (entry === undefined) throw new Error(`no cells for ${node.field.name}`);
+        const { model, first } = entry;
+        const atom = node.kind === 'exists' ? -1 : model.atomKeys.indexOf(leafKey(node));
+        const vars: number[] = [];
+        model.cells.forEach((cell, i) => {
+          if (atom === -1 || cell.signs[atom] === true) vars.push(first + i);
+        });
+        // Cells where fewer other leaves hold first: witnesses then trip no unrelated clause.
+        const trueSigns = (v: number) => model.cells[v - first]?.signs.filter(Boolean).length ?? 0;
+        vars.sort((x, y) => trueSigns(x) - trueSigns(y));
+        return { kind: 'leaf', vars };
+    },
+  });
 }
 
 interface Direction {

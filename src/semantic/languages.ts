@@ -11,6 +11,7 @@ import { DFA, JS, NFA, TooManyNodesError, type CharRange } from 'refa';
 import { assertNever, type EqualsNode, type MatchNode, type RegexNode } from '../ir/nodes.js';
 import { foldAsciiCase } from '../ir/regex.js';
 import type { Pattern } from '../ir/pattern.js';
+import { isAsciiLetterCode } from '../util/ascii.js';
 
 /** Why a comparison could not be decided: a construct outside the decision, or a budget. */
 export class OutsideDecision extends Error {
@@ -56,11 +57,10 @@ export function regexLanguage(source: string, what: string): DFA {
   });
 }
 
-const isAsciiLetter = (cp: number) => (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a);
 
 /** One code point as regex text: letters fold to `[aA]` when ignoring case (ASCII only, docs/semantics.md). */
 function charSource(cp: number, caseInsensitive: boolean): string {
-  if (caseInsensitive && isAsciiLetter(cp)) return `[${String.fromCodePoint(cp | 0x20)}${String.fromCodePoint(cp & ~0x20)}]`;
+  if (caseInsensitive && isAsciiLetterCode(cp)) return `[${String.fromCodePoint(cp | 0x20)}${String.fromCodePoint(cp & ~0x20)}]`;
   return `\\u{${cp.toString(16)}}`;
 }
 

@@ -6,16 +6,13 @@
  */
 import { evaluate } from '../eval/evaluate.js';
 import type { Json, Scalar } from '../eval/values.js';
-import { assertNever, isLeaf, type LeafNode, type Node } from '../ir/nodes.js';
+import { leavesOf } from '../ir/fold.js';
+import { assertNever, type LeafNode, type Node } from '../ir/nodes.js';
 import type { Pattern } from '../ir/pattern.js';
 import { buildEvent } from './events.js';
 import { ipRepresentatives, nextUp, numericValue } from './intervals.js';
 import { leafLanguage, pickWord } from './languages.js';
 
-function leavesOf(node: Node): LeafNode[] {
-  if (isLeaf(node)) return [node];
-  return node.kind === 'not' ? leavesOf(node.child) : node.children.flatMap(leavesOf);
-}
 
 function instances(pattern: Pattern, run: string, one: string): string {
   return pattern.map((p) => (p.kind === 'literal' ? p.text : p.kind === 'anyRun' ? run : one)).join('');

@@ -7,45 +7,40 @@ import { evaluate } from '../../src/eval/evaluate.js';
 import { parseEql } from '../../src/frontends/eql/parse.js';
 import * as ir from '../../src/ir/nodes.js';
 import { exactPattern, globPattern } from '../../src/ir/pattern.js';
-import { loadConfig } from '../../src/config.js';
-import { REPO_DIR, referenceRule } from '../support/rules.js';
+import { referenceRule } from '../support/rules.js';
+import { compilePerTarget, expectPerTarget, type TargetResult } from '../support/per-target.js';
 
 const pid: ir.Field = { name: 'process.pid', type: 'long' };
 const category: ir.Field = { name: 'event.category', type: 'keyword' };
 const name: ir.Field = { name: 'process.name', type: 'keyword' };
 
-async function diagnose(query: ir.Node): Promise<Map<string, { code: string; direction?: string }[]>> {
-  const rule: Rule = { ...(await referenceRule()), query };
-  const { diagnostics } = compileRules([rule], backends, { config: loadConfig(`${REPO_DIR}siemc.config.json`) });
-  const out = new Map<string, { code: string; direction?: string }[]>(backends.map((b) => [b.name, []]));
-  for (const d of diagnostics) out.get(d.target ?? '')?.push({ code: d.code, ...(d.direction === undefined ? {} : { direction: d.direction }) });
-  return out;
-}
-
 describe('approximations across targets', () => {
   it('a range with two bounds: exact in Query DSL and SPL, reported where bounds are separate comparisons', async () => {
-    const d = await diagnose(ir.range(pid, { gte: 1, lte: 5 }));
-    expect(d.get('esdsl')).toEqual([]);
-    expect(d.get('spl')).toEqual([]);
-    expect(d.get('eql')).toEqual([{ code: 'SIEMC-A052', direction: 'widened' }]);
-    expect(d.get('kql')).toEqual([{ code: 'SIEMC-A108', direction: 'widened' }]);
-    expect(d.get('sigma')).toEqual([{ code: 'SIEMC-A308', direction: 'widened' }]);
+    await expectPerTarget(ir.range(pid, { gte: 1, lte: 5 }), {
+      esdsl: [],
+      eql: ['SIEMC-A052 widened'],
+      kql: ['SIEMC-A108 widened'],
+      spl: [],
+      sigma: ['SIEMC-A308 widened'],
+    });
     expect(evaluate(ir.range(pid, { gte: 1, lte: 5 }), { process: { pid: [0, 10] } })).toBe(false);
   });
 
   it('CIDR on a keyword field is reported by every target', async () => {
-    const d = await diagnose(ir.cidr({ name: 'custom.ip', type: 'keyword' }, ['10.0.0.0/8']));
-    expect(d.get('esdsl')?.map((x) => x.code)).toEqual(['SIEMC-A011']);
-    expect(d.get('eql')?.map((x) => x.code)).toEqual(['SIEMC-A051']);
-    expect(d.get('kql')?.map((x) => x.code)).toEqual(['SIEMC-A107']);
-    expect(d.get('spl')?.map((x) => x.code)).toEqual(['SIEMC-A205', 'SIEMC-A204']);
-    expect(d.get('sigma')?.map((x) => x.code)).toEqual(['SIEMC-A309', 'SIEMC-A307']);
+    const codes = (...expected: string[]) => (r: TargetResult) => expect(r.diagnostics.map((x) => x.code)).toEqual(expected);
+    await expectPerTarget(ir.cidr({ name: 'custom.ip', type: 'keyword' }, ['10.0.0.0/8']), {
+      esdsl: codes('SIEMC-A011'),
+      eql: codes('SIEMC-A051'),
+      kql: codes('SIEMC-A107'),
+      spl: codes('SIEMC-A205', 'SIEMC-A204'),
+      sigma: codes('SIEMC-A309', 'SIEMC-A307'),
+    });
   });
 
   it('a node that sits both plain and under not has no single direction', async () => {
     const leaf = ir.match(name, [globPattern('a?c')], false);
-    const d = await diagnose(ir.and([leaf, ir.not(ir.and([leaf, ir.exists(pid)]))]));
-    expect(d.get('kql')).toEqual([{ code: 'SIEMC-A102', direction: 'not expressible' }]);
+    const results = await compilePerTarget(ir.and([leaf, ir.not(ir.and([leaf, ir.exists(pid)]))]));
+    expect(results.kql.reports).toEqual(['SIEMC-A102 not expressible']);
   });
 });
 

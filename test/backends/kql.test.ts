@@ -10,7 +10,8 @@ import { evaluate } from '../../src/eval/evaluate.js';
 import { globMatches } from '../../src/eval/glob.js';
 import type { Json } from '../../src/eval/values.js';
 import * as ir from '../../src/ir/nodes.js';
-import { mapLeaves, normalize } from '../../src/ir/normalize.js';
+import { mapLeaves } from '../../src/ir/fold.js';
+import { normalize } from '../../src/ir/normalize.js';
 import {
   ANY_RUN,
   exactPattern,

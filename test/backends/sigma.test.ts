@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sigma } from '../../src/backends/sigma/index.js';
-import { SIGMA_FIELD_NAMES } from '../../src/backends/sigma/metadata.js';
 import { ecsFieldForSigma } from '../../src/schema/sigma-taxonomy.js';
 import { irRegexToSigma } from '../../src/backends/sigma/regex.js';
 import { foldsBeyondAscii, sigmaValue } from '../../src/backends/sigma/strings.js';
@@ -137,10 +136,8 @@ describe('Sigma backend: the reference rule', () => {
     expect(text).not.toContain('dns.question.name');
     expect(text).not.toContain('process.executable');
     expect(text).toContain('process.code_signature.subject_name'); // no Sigma name: stays ECS
-    const table = SIGMA_FIELD_NAMES.dns_query ?? {};
-    const toEcs = new Map(Object.entries(table).map(([ecs, s]) => [s, ecs]));
-    // Fields outside the table are named by the taxonomy the Sigma importer reads back.
-    const back = (f: string): string => toEcs.get(f) ?? ecsFieldForSigma(f, { product: 'windows', category: 'dns_query' }) ?? f;
+    // One table both ways: every renamed field is the one the Sigma importer reads back.
+    const back = (f: string): string => ecsFieldForSigma(f, { product: 'windows', category: 'dns_query' }) ?? f;
     const doc = parseSigmaRule(text);
     for (const test of rule.tests) {
       const verdict = evaluateSigma(doc, test.event, { eventField: back });

@@ -7,7 +7,7 @@ import { FIELD_NAME as DSL_FIELD_NAME } from '../../src/dsl/text-checks.js';
 import { lowerSigmaRegex } from '../../src/frontends/sigma/regex.js';
 import type { Json } from '../../src/model/event.js';
 import type { Rule } from '../../src/model/rule.js';
-import { ecsFieldForSigma, sigmaFieldForEcs } from '../../src/schema/sigma-taxonomy.js';
+import { belongsTo, ecsFieldForSigma, sigmaFieldForEcs } from '../../src/schema/sigma-taxonomy.js';
 
 const ID = '0b6c1f5e-2d7a-4c1e-9f3a-5e8d2c4b7a10';
 
@@ -214,6 +214,9 @@ describe('taxonomy', () => {
         const ecs = ecsFieldForSigma(sigma, source);
         if (ecs === undefined) continue;
         const back = sigmaFieldForEcs(ecs, source);
+        // Names SigmaHQ's taxonomy keeps to other log sources (QueryName: dns_query) are read on
+        // import but never written there; every other name comes back as a name of the same field.
+        if (back === undefined && !belongsTo(sigma, source)) continue;
         expect(back === undefined ? undefined : ecsFieldForSigma(back, source), `${sigma} in ${JSON.stringify(source)}`).toBe(ecs);
       }
     }

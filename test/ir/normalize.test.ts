@@ -4,6 +4,7 @@ import { evaluate } from '../../src/eval/evaluate.js';
 import { and, exists, match, not, or, type Field, type Node } from '../../src/ir/nodes.js';
 import { normalize } from '../../src/ir/normalize.js';
 import { ANY_RUN, exactPattern, globPattern, makePattern, literalPart } from '../../src/ir/pattern.js';
+import { irTree } from '../support/arbitraries.js';
 
 const fields: Field[] = [
   { name: 'a', type: 'keyword' },
@@ -18,15 +19,7 @@ const leaf: fc.Arbitrary<Node> = fc.oneof(
   fc.constantFrom(...fields).map((f) => exists(f)),
 );
 
-const tree: fc.Arbitrary<Node> = fc.letrec<{ node: Node }>((tie) => ({
-  node: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    leaf,
-    fc.array(tie('node'), { minLength: 1, maxLength: 4 }).map((cs) => and(cs)),
-    fc.array(tie('node'), { minLength: 1, maxLength: 4 }).map((cs) => or(cs)),
-    tie('node').map((c) => not(c)),
-  ),
-})).node;
+const tree = irTree(leaf);
 
 const value = fc.oneof(fc.constantFrom(...words, 'xxy', 'Xy'), fc.constant(null), fc.array(fc.constantFrom(...words), { maxLength: 2 }));
 const event = fc.record({ a: value, b: value, c: fc.oneof(fc.record({ d: value }), fc.constant(null)) }, { requiredKeys: [] });

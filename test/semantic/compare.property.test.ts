@@ -6,7 +6,7 @@ import { and, cidr, equals, exists, match, not, or, range, regex, type Field, ty
 import { normalize } from '../../src/ir/normalize.js';
 import { globPattern } from '../../src/ir/pattern.js';
 import { compareQueries } from '../../src/semantic/compare.js';
-import { adversarialPattern, adversarialString } from '../support/arbitraries.js';
+import { adversarialPattern, adversarialString, irTree } from '../support/arbitraries.js';
 
 const a: Field = { name: 'a', type: 'keyword' };
 const b: Field = { name: 'b.c', type: 'keyword' };
@@ -33,15 +33,7 @@ const otherLeaf: fc.Arbitrary<Node> = fc.oneof(
 );
 const leaf = fc.oneof({ weight: 3, arbitrary: stringLeaf }, { weight: 2, arbitrary: otherLeaf });
 
-const tree: fc.Arbitrary<Node> = fc.letrec<{ node: Node }>((tie) => ({
-  node: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    leaf,
-    fc.array(tie('node'), { minLength: 1, maxLength: 3 }).map((cs) => and(cs)),
-    fc.array(tie('node'), { minLength: 1, maxLength: 3 }).map((cs) => or(cs)),
-    tie('node').map((c) => not(c)),
-  ),
-})).node;
+const tree = irTree(leaf, 3);
 
 /** Rewrites that keep the meaning, so that equivalent pairs are common. */
 function deMorgan(node: Node): Node {

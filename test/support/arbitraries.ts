@@ -3,6 +3,7 @@
  * property tests and by the live Elasticsearch test.
  */
 import fc from 'fast-check';
+import { and, not, or, type Node } from '../../src/ir/nodes.js';
 import { ANY_RUN, ONE_CHAR, literalPart, makePattern, type Pattern } from '../../src/ir/pattern.js';
 
 /** Characters that break naive escaping somewhere: quotes, backslashes, wildcards, operators, whitespace. */
@@ -37,3 +38,16 @@ export const adversarialPattern: fc.Arbitrary<Pattern> = fc
     { minLength: 1, maxLength: 5 },
   )
   .map(makePattern);
+
+/** IR trees over the given leaves: and / or of 1 to `width` children, and not. */
+export function irTree(leaf: fc.Arbitrary<Node>, width = 4): fc.Arbitrary<Node> {
+  return fc.letrec<{ node: Node }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      leaf,
+      fc.array(tie('node'), { minLength: 1, maxLength: width }).map((cs) => and(cs)),
+      fc.array(tie('node'), { minLength: 1, maxLength: width }).map((cs) => or(cs)),
+      tie('node').map((c) => not(c)),
+    ),
+  })).node;
+}

@@ -7,13 +7,11 @@ import { assertNever, isLeaf, type LeafNode, type MatchNode, type Node } from '.
 import { exactValue, hasLiteralGlobChars, isExact, renderPattern, type Pattern } from '../../ir/pattern.js';
 import { irRegexToLucene, patternToLuceneRegex } from '../lucene-regex.js';
 import type { Backend, BackendContext } from '../backend.js';
-import { cidrOnNonIp, loneSurrogate, rangeBounds, splitRange } from '../common.js';
+import { cidrOnNonIp, loneSurrogate, rangeBounds, splitRange, INDENT_STEP, RANGE_SYMBOL } from '../common.js';
 import { showInvisible } from '../../util/invisible.js';
 import { approximate, exact } from '../capabilities.js';
 import { EQL_KEYWORDS, eqlField, eqlString } from './strings.js';
 
-const STEP = '  ';
-const RANGE_SYMBOL = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 
 export const eql: Backend = {
   name: 'eql',
@@ -40,10 +38,12 @@ export const eql: Backend = {
     cidr: exact('`cidrMatch(f, ...)` on `ip` fields (SIEMC-A051 on other types)'),
     regex: exact('`regex` (Lucene syntax, whole value)'),
     'regex.ci': exact('`regex` with letters written as `[xX]` (Lucene\'s `regex~` does not fold ranges)'),
+    'field.names': exact('backticks unless every dotted segment is a plain identifier or reserved word'),
+    source: exact('the rule\'s index patterns travel with it (Kibana `index`), outside the query'),
   },
   compile(query, context) {
     const { category, rest } = liftEventCategory(query);
-    const body = rest === undefined ? 'true' : render(rest, STEP, context);
+    const body = rest === undefined ? 'true' : render(rest, INDENT_STEP, context);
     return `${category} where ${body}\n`;
   },
 };
@@ -100,7 +100,7 @@ function renderBare(node: Node, indent: string, ctx: BackendContext): string {
 
 /** A child of and/or/not, parenthesised when it is a group (explicit even where precedence would do). */
 function operand(node: Node, indent: string, parent: 'and' | 'or' | 'not', ctx: BackendContext): string {
-  if (node.kind === 'and' || node.kind === 'or') return comment(node) + group(renderBare(node, indent + STEP, ctx), indent);
+  if (node.kind === 'and' || node.kind === 'or') return comment(node) + group(renderBare(node, indent + INDENT_STEP, ctx), indent);
   if (isLeaf(node)) {
     const alternatives = leaf(node, indent, ctx);
     if (alternatives.length > 1 && parent !== 'or') return comment(node) + `(${alternatives.join(' or ')})`;
@@ -109,7 +109,7 @@ function operand(node: Node, indent: string, parent: 'and' | 'or' | 'not', ctx: 
 }
 
 function group(inner: string, indent: string): string {
-  return `(\n${indent}${STEP}${inner}\n${indent})`;
+  return `(\n${indent}${INDENT_STEP}${inner}\n${indent})`;
 }
 
 function renderNot(child: Node, indent: string, ctx: BackendContext): string {
@@ -131,7 +131,7 @@ function renderNot(child: Node, indent: string, ctx: BackendContext): string {
 /** A list literal: inline when short, one item per line otherwise (readable diffs). */
 function list(items: readonly string[], indent: string): string {
   if (items.length <= 3 && items.join(', ').length <= 80) return `(${items.join(', ')})`;
-  return `(\n${items.map((i) => `${indent}${STEP}${i}`).join(',\n')}\n${indent})`;
+  return `(\n${items.map((i) => `${indent}${INDENT_STEP}${i}`).join(',\n')}\n${indent})`;
 }
 
 function single(items: readonly string[], indent: string): string {

@@ -37,6 +37,8 @@ export const esdsl: Backend = {
     cidr: exact('`term`/`terms` on an `ip` field (SIEMC-A011 on other types: compared as text)'),
     regex: exact('`regexp` (Lucene syntax, whole value)'),
     'regex.ci': exact('`regexp` with letters written as `[xX]` (`case_insensitive` does not fold ranges)'),
+    'field.names': exact('JSON object keys: any name is written as it is'),
+    source: exact('the rule\'s index patterns travel with it (Kibana `index`), outside the query'),
   },
   compile(query, context) {
     return stableJson({ query: toQuery(query, (a) => context.approximate(a)) });

@@ -18,12 +18,11 @@ import {
   type PatternPart,
   caseMatters,
 } from '../../ir/pattern.js';
-import { rangeBounds, splitRange } from '../common.js';
+import { rangeBounds, splitRange, INDENT_STEP, RANGE_SYMBOL } from '../common.js';
 import type { Backend, BackendContext } from '../backend.js';
 import { approximate, exact } from '../capabilities.js';
 import { KIBANA_WILDCARD_MARKER, kqlField, kqlQuoted, kqlUnquotedLiteral } from './escape.js';
 
-const STEP = '  ';
 
 /** Stable diagnostic codes of this backend. */
 export const KQL_CODES = {
@@ -66,16 +65,17 @@ export const kql: Backend = {
     'equals.boolean': exact('`f: true`'),
     'equals.number': exact('`f: 5`'),
     range: approximate(KQL_CODES.splitRange, 'widened', '`f >= 5`; two bounds are two comparisons, which on a multi-valued field may hold for different values'),
-    cidr: exact('quoted value on an `ip` field: `match`/`match_phrase` reach the ip field\'s term query, which reads CIDR'),
+    cidr: exact('quoted value on an `ip` field: `match`/`match_phrase` reach the ip field\'s term query, which reads CIDR (SIEMC-A107 on other types: compared as text)'),
     regex: approximate(KQL_CODES.regex, 'widened', 'no regular expressions in KQL: written as `f: *` (the field exists)'),
     'regex.ci': approximate(KQL_CODES.regex, 'widened', 'no regular expressions in KQL: written as `f: *` (the field exists)'),
+    'field.names': exact('bare when an ordinary dotted name, else quoted (a quoted name is read literally)'),
+    source: exact('the rule\'s index patterns travel with it (Kibana `index`), outside the query'),
   },
   compile(query, context) {
     return `${render(query, '', context)}\n`;
   },
 };
 
-const RANGE_SYMBOL = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 
 /** Renders a node whose continuation lines are indented by `indent`. */
 function render(node: Node, indent: string, context: BackendContext): string {
@@ -99,7 +99,7 @@ function render(node: Node, indent: string, context: BackendContext): string {
 /** A child of and/or/not: groups are parenthesised even where precedence would do. */
 function operand(node: Node, indent: string, context: BackendContext): string {
   if ((node.kind === 'and' || node.kind === 'or') && node.children.length > 1) {
-    return `(\n${indent}${STEP}${render(node, indent + STEP, context)}\n${indent})`;
+    return `(\n${indent}${INDENT_STEP}${render(node, indent + INDENT_STEP, context)}\n${indent})`;
   }
   return render(node, indent, context);
 }
@@ -111,7 +111,7 @@ function valueList(field: string, values: readonly string[], indent: string): st
   if (values.length === 1) return `${field}: ${values[0] as string}`;
   const inline = values.join(' or ');
   if (values.length <= 3 && inline.length <= 80) return `${field}: (${inline})`;
-  const inner = `${indent}${STEP}`;
+  const inner = `${indent}${INDENT_STEP}`;
   return `${field}: (\n${inner}${values.join(`\n${inner}or `)}\n${indent})`;
 }
 
@@ -311,7 +311,10 @@ function whitespaceSplit(pattern: Pattern): Direction | undefined {
   };
   for (const p of pattern) {
     if (p.kind !== 'literal') add(null);
-    else for (const ch of p.text) QUERY_STRING_SPACE.test(ch) ? pieces.push([]) : add(ch);
+    else for (const ch of p.text) {
+      if (QUERY_STRING_SPACE.test(ch)) pieces.push([]);
+      else add(ch);
+    }
   }
   const bareStar = pieces.some((piece) => piece.length === 1 && piece[0] === null);
   const operator = pieces.some((piece) => ['AND', 'OR', 'NOT'].includes(piece.join('')) && !piece.includes(null));

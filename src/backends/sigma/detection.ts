@@ -13,10 +13,11 @@ import { assertNever, isLeaf, type LeafNode, type Node, type NotNode } from '../
 import type { Approximation } from '../backend.js';
 import { irRegexToSigma } from './regex.js';
 import { foldAsciiCase } from '../../ir/regex.js';
+import { caseMatters, type Pattern } from '../../ir/pattern.js';
 import { charsFoldingBeyondAscii, identifier, sigmaKey, sigmaValue } from './strings.js';
 
-/** A value as written in YAML: Sigma text (already escaped), a number, a boolean, or a list of texts. */
-export type Value = string | number | boolean | readonly string[];
+/** A value as written in YAML: Sigma text (already escaped), a number, a boolean, null (Sigma's "absent or null"), or a list of texts. */
+export type Value = string | number | boolean | null | readonly string[];
 
 export interface Entry {
   readonly key: string;
@@ -43,6 +44,34 @@ export interface DetectionContext {
   readonly approximate: (a: Approximation) => void;
   /** A case-insensitive clause whose k, s or i Unicode would also fold with a non-ASCII letter. */
   readonly noteAsciiFolding: (node: Node) => void;
+  /**
+   * Portable output (src/backends/sigma/portable.ts): no `|cased`, case-sensitive matches are
+   * written ignoring case (SIEMC-A310); exists checks arrive rewritten as null tests.
+   */
+  readonly portable?: boolean;
+  /** Exists leaves that stand for Sigma's null test, `f: null`. */
+  readonly isNullCheck?: (node: Node) => boolean;
+  /**
+   * SigmaHQ's idiom: values that are all `x*`, all `*x` or all `*x*` (no other wildcard) are
+   * written `|startswith`, `|endswith`, `|contains`, which mean the same (pySigma's validators
+   * flag the wildcard forms).
+   */
+  readonly wildcardModifiers?: boolean;
+}
+
+/** The modifier and the patterns without their edge wildcards, when every pattern has one shape. */
+function wildcardModifier(patterns: readonly Pattern[]): { modifier: string; patterns: Pattern[] } | undefined {
+  const shape = (p: Pattern): string | undefined => {
+    const lead = p[0]?.kind === 'anyRun';
+    const trail = p.length > 1 && p[p.length - 1]?.kind === 'anyRun';
+    const inner = p.slice(lead ? 1 : 0, trail ? -1 : undefined);
+    if (inner.length === 0 || inner.some((part) => part.kind !== 'literal')) return undefined;
+    return lead && trail ? 'contains' : lead ? 'endswith' : trail ? 'startswith' : undefined;
+  };
+  const first = patterns[0] === undefined ? undefined : shape(patterns[0]);
+  if (first === undefined || !patterns.every((p) => shape(p) === first)) return undefined;
+  const trimmed = patterns.map((p) => p.slice(first === 'startswith' ? 0 : 1, first === 'endswith' ? undefined : -1));
+  return { modifier: first, patterns: trimmed };
 }
 
 /** A condition fragment and how tightly it binds: 0 `or`, 1 `and`, 2 `not`, names and `1 of`. */
@@ -167,7 +196,10 @@ class DetectionBuilder {
   private slug(node: Node): string {
     const fromLabel = node.label === undefined ? '' : identifier(node.label);
     if (fromLabel !== '') return fromLabel;
-    if (isLeaf(node)) return identifier(this.context.field(node.field.name)) || 'field';
+    if (isLeaf(node)) {
+      const name = identifier(this.context.field(node.field.name)) || 'field';
+      return this.context.isNullCheck?.(node) === true ? `no_${name}` : name;
+    }
     if (node.kind === 'not') return `not_${this.slug(node.child)}`;
     const first = node.children[0];
     return first === undefined ? node.kind : this.slug(first);
@@ -196,7 +228,16 @@ class DetectionBuilder {
     const one = (key: string, value: Value): Entry[] => [{ key, value, ...comment }];
     switch (node.kind) {
       case 'match': {
-        const beyondAscii = node.caseInsensitive ? charsFoldingBeyondAscii(node.patterns) : [];
+        const ignoreCase = node.caseInsensitive || this.context.portable === true;
+        if (ignoreCase && !node.caseInsensitive && node.patterns.some(caseMatters)) {
+          this.context.approximate({
+            code: 'SIEMC-A310',
+            message: `portable Sigma has no \`|cased\` (pySigma's Splunk and Lucene backends refuse it): "${f}" is matched ignoring case, so values that differ from the rule's only in case match too`,
+            node,
+            direction: 'widened',
+          });
+        }
+        const beyondAscii = ignoreCase ? charsFoldingBeyondAscii(node.patterns) : [];
         const nonAscii = beyondAscii.filter((c) => (c.codePointAt(0) ?? 0) >= 0x80);
         if (nonAscii.length > 0) {
           this.context.approximate({
@@ -209,11 +250,13 @@ class DetectionBuilder {
         // k, s, i also fold with the Kelvin sign, the long s and the dotless i: nearly every value
         // has one, so this is said once per rule (SIEMC-A306) rather than for every clause.
         if (beyondAscii.length > nonAscii.length) this.context.noteAsciiFolding(node);
-        const values = node.patterns.map(sigmaValue);
-        return one(sigmaKey(f, node.caseInsensitive ? [] : ['cased']), values.length === 1 ? (values[0] as string) : values);
+        const idiom = this.context.wildcardModifiers === true ? wildcardModifier(node.patterns) : undefined;
+        const values = (idiom?.patterns ?? node.patterns).map(sigmaValue);
+        const modifiers = [...(idiom === undefined ? [] : [idiom.modifier]), ...(ignoreCase ? [] : ['cased'])];
+        return one(sigmaKey(f, modifiers), values.length === 1 ? (values[0] as string) : values);
       }
       case 'exists':
-        return one(sigmaKey(f, ['exists']), true);
+        return this.context.isNullCheck?.(node) === true ? one(f, null) : one(sigmaKey(f, ['exists']), true);
       case 'equals':
         return one(f, node.value);
       case 'range': {

@@ -12,7 +12,8 @@ import type { Node } from '../../ir/nodes.js';
 import type { Backend, BackendContext } from '../backend.js';
 import { approximate, exact } from '../capabilities.js';
 import { buildDetection, type Detection, type Value } from './detection.js';
-import { attackTags, fieldNamer, logSource, sigmaLevel, type LogSource } from './metadata.js';
+import { attackTags, fieldNamer, impliedConditions, logSource, sigmaLevel, withoutImplied, type LogSource } from './metadata.js';
+import { existsAsNullChecks } from './portable.js';
 import { yamlEscape, yamlQuoteStyle } from './strings.js';
 import { replaceInvisible, showInvisible } from '../../util/invisible.js';
 
@@ -21,7 +22,7 @@ export const sigma: Backend = {
   fileName: 'sigma.yml',
   title: 'Sigma rule',
   capabilities: {
-    'match.exact': exact('`f|cased: value`'),
+    'match.exact': exact('`f|cased: value`; with `sigma.mode: portable` (published Sigma by default) `f: value`, matched ignoring case (SIEMC-A310)'),
     'match.exact.ci': approximate(
       'SIEMC-A303',
       'widened',
@@ -37,11 +38,11 @@ export const sigma: Backend = {
       "single-quoted YAML (`''` for a quote); double-quoted YAML escapes (`\\x..`, `\\u....`) for control characters, bidi controls, " +
         'zero-width and other invisible characters; a backslash is doubled only before `*`, `?`, `\\` or at the end',
     ),
-    exists: exact('`f|exists: true`'),
+    exists: exact('`f|exists: true`; portable: `not f: null` (Sigma\'s null test, which pySigma\'s EQL backend converts)'),
     not: exact('`not` in the condition over `filter_*` selections (plain complement)'),
     'equals.boolean': exact('`f: true`'),
     'equals.number': exact('`f: 5`'),
-    range: approximate('SIEMC-A308', 'widened', '`|gt`, `|gte`, `|lt`, `|lte`; two bounds are two conditions, which on a multi-valued field may hold for different values'),
+    range: approximate('SIEMC-A308', 'widened', '`|gt`, `|gte`, `|lt`, `|lte`; two bounds are two conditions, which on a multi-valued field may hold for different values; no bounds at all is `|exists` (SIEMC-A304)'),
     cidr: approximate('SIEMC-A307', 'narrowed', '`|cidr`; IPv4 networks may not match IPv4-mapped IPv6 addresses (SIEMC-A309 on non-ip fields)'),
     regex: approximate(
       'SIEMC-A301',
@@ -49,6 +50,8 @@ export const sigma: Backend = {
       '`|re` anchored as `^(?:...)$`, `|s` when the regex has a `.`; PCRE `$` also matches before a final newline (SIEMC-A302 for constructs PCRE reads differently)',
     ),
     'regex.ci': approximate('SIEMC-A301', 'widened', 'ASCII case written out as `[aA]` classes (`|i` would fold all of Unicode), otherwise as `regex`'),
+    'field.names': approximate('SIEMC-A305', 'not expressible', 'detection keys; Sigma reads `|` in a key as a modifier, so such a field cannot be named'),
+    source: exact('`logsource` from the rule\'s log source'),
   },
   compile(query, context) {
     return renderRule(query, context);
@@ -57,12 +60,20 @@ export const sigma: Backend = {
 
 function renderRule(query: Node, context: BackendContext): string {
   const { rule } = context;
+  const settings = context.config.sigma ?? {};
   const source = logSource(query);
+  const sigmahq = settings.idiom === 'sigmahq';
+  const body = sigmahq ? withoutImplied(query, impliedConditions(query, source)) : query;
+  const portable = settings.mode === 'portable';
+  const nullChecks = portable ? existsAsNullChecks(body) : undefined;
   let foldingClauses = 0;
-  const detection = buildDetection(query, {
-    field: fieldNamer(context.config.sigma?.fieldNames ?? 'ecs', source),
+  const detection = buildDetection(nullChecks?.query ?? body, {
+    field: fieldNamer(settings.fieldNames ?? 'ecs', source),
     approximate: (a) => context.approximate(a),
     noteAsciiFolding: () => foldingClauses++,
+    portable,
+    isNullCheck: (node) => nullChecks?.has(node) === true,
+    wildcardModifiers: sigmahq,
   });
   if (foldingClauses > 0) {
     context.approximate({
@@ -123,7 +134,7 @@ function seq(items: readonly unknown[]): YAMLSeq {
 
 function valueNode(value: Value): unknown {
   if (typeof value === 'string') return text(value);
-  if (typeof value === 'number' || typeof value === 'boolean') return new Scalar(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return new Scalar(value);
   return seq(value.map(text));
 }
 

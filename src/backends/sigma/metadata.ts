@@ -4,8 +4,8 @@
  */
 import type { MitreTactic, Rule } from '../../model/rule.js';
 import { exactValue, isExact, type Pattern } from '../../ir/pattern.js';
-import type { Node } from '../../ir/nodes.js';
-import { ecsFieldForSigma, sigmaFieldForEcs } from '../../schema/sigma-taxonomy.js';
+import { and, type Node } from '../../ir/nodes.js';
+import { ECS_VALUE_REWRITES, ecsFieldForSigma, sigmaFieldForEcs } from '../../schema/sigma-taxonomy.js';
 
 /** `attack.<tactic-name-in-kebab-case>`, then `attack.t1234` and `attack.t1234.001` for its techniques. */
 export function attackTags(mitre: readonly MitreTactic[]): string[] {
@@ -84,67 +84,69 @@ export function logSource(query: Node): LogSource {
 }
 
 /**
- * ECS -> Sigma taxonomy field names, per log source category. Kept small: only fields that
- * carry the same value in both schemas (a full path in `Image`, the queried name in
- * `QueryName`, ...). Fields without an entry keep their ECS name.
- */
-export const SIGMA_FIELD_NAMES: { readonly [category: string]: { readonly [ecs: string]: string } } = {
-  dns_query: {
-    'dns.question.name': 'QueryName',
-    'process.executable': 'Image',
-    'process.pid': 'ProcessId',
-  },
-  dns: {
-    'dns.question.name': 'query',
-  },
-  process_creation: {
-    'process.executable': 'Image',
-    'process.command_line': 'CommandLine',
-    'process.pid': 'ProcessId',
-    'process.working_directory': 'CurrentDirectory',
-    'process.pe.original_file_name': 'OriginalFileName',
-    'process.parent.executable': 'ParentImage',
-    'process.parent.command_line': 'ParentCommandLine',
-    'process.parent.pid': 'ParentProcessId',
-  },
-  network_connection: {
-    'process.executable': 'Image',
-    'source.ip': 'SourceIp',
-    'source.port': 'SourcePort',
-    'destination.ip': 'DestinationIp',
-    'destination.port': 'DestinationPort',
-    'destination.domain': 'DestinationHostname',
-  },
-  file_event: {
-    'process.executable': 'Image',
-    'file.path': 'TargetFilename',
-  },
-  image_load: {
-    'process.executable': 'Image',
-    'dll.path': 'ImageLoaded',
-  },
-  registry_event: {
-    'process.executable': 'Image',
-    'registry.path': 'TargetObject',
-  },
-  driver_load: {
-    'dll.path': 'ImageLoaded',
-  },
-};
-
-/**
- * How a field is named in the output: with `sigma`, the table above first, then the reverse of the
- * importer's taxonomy mapping (src/schema/sigma-taxonomy.ts) for the log source's product, so that
- * importing the output maps every renamed field back to the same ECS field.
+ * How a field is named in the output: with `sigma`, by the taxonomy mapping the Sigma importer
+ * reads (src/schema/sigma-taxonomy.ts, one table for both directions) under the log source's
+ * product and category, and only when importing the name maps back to the same ECS field.
+ * Fields without a taxonomy name keep their ECS name.
  */
 export function fieldNamer(mode: 'ecs' | 'sigma', source: LogSource): (ecs: string) => string {
-  if (mode === 'ecs' || source.category === undefined) return (ecs) => ecs;
-  const table = SIGMA_FIELD_NAMES[source.category] ?? {};
-  return (ecs) => {
-    const named = table[ecs];
-    if (named !== undefined) return named;
-    if (source.product === undefined) return ecs;
-    const sigma = sigmaFieldForEcs(ecs, source);
-    return sigma !== undefined && ecsFieldForSigma(sigma, source) === ecs ? sigma : ecs;
+  if (mode === 'ecs' || source.category === undefined || source.product === undefined) return (ecs) => ecs;
+  return (ecs) => taxonomyName(ecs, source) ?? ecs;
+}
+
+/** The Sigma taxonomy name of an ECS field under a log source, when the mapping holds both ways. */
+export function taxonomyName(ecs: string, source: LogSource): string | undefined {
+  // Fields whose values differ between the schemas (Sysmon `Initiated: 'true'` is ECS
+  // `network.direction: egress`) would need their values rewritten too: they keep ECS names.
+  if (ecs in ECS_VALUE_REWRITES) return undefined;
+  const sigma = sigmaFieldForEcs(ecs, source);
+  return sigma !== undefined && ecsFieldForSigma(sigma, source) === ecs ? sigma : undefined;
+}
+
+/**
+ * Conditions a log source states by itself, so that a published rule says them in `logsource`
+ * rather than in the detection. Lifted only when exact: a top-level conjunct (the whole rule
+ * requires it), case-sensitive, with the one value the log source names. A category that Sigma
+ * defines more narrowly than ECS's `event.category` also needs the `event.type` that narrows it
+ * (`process_creation` is `process` + `start`); without it the conjunct stays in the detection.
+ */
+export function impliedConditions(query: Node, source: LogSource): ReadonlySet<Node> {
+  const conjuncts = query.kind === 'and' ? query.children : [query];
+  const exactly = (field: string, value: string): Node | undefined =>
+    conjuncts.find(
+      (c) => c.kind === 'match' && c.field.name === field && !c.caseInsensitive && c.patterns.length === 1 && c.patterns.every(isExact) && exactValue(c.patterns[0] ?? []) === value,
+    );
+  const lifted: Node[] = [];
+  const liftAll = (nodes: readonly (Node | undefined)[]): void => {
+    if (nodes.every((n) => n !== undefined)) lifted.push(...(nodes as Node[]));
   };
+  if (source.product !== undefined && source.product !== 'elastic') liftAll([exactly('host.os.type', source.product)]);
+  switch (source.category) {
+    case undefined:
+      break;
+    case 'dns_query':
+    case 'dns':
+      liftAll([exactly('event.category', 'network'), exactly('network.protocol', 'dns')]);
+      break;
+    default: {
+      const ecsCategory = Object.entries(CATEGORIES).find(([, c]) => c === source.category)?.[0];
+      const type = CATEGORY_EVENT_TYPES[source.category];
+      if (ecsCategory !== undefined) liftAll([exactly('event.category', ecsCategory), ...(type === undefined ? [] : [exactly('event.type', type)])]);
+    }
+  }
+  // A detection needs at least one condition: a rule made only of implied ones keeps them.
+  return new Set(lifted.length < conjuncts.length ? lifted : []);
+}
+
+/** Sigma categories narrower than an ECS `event.category`: the `event.type` that makes them. */
+const CATEGORY_EVENT_TYPES: { readonly [category: string]: string } = {
+  process_creation: 'start',
+  file_event: 'creation',
+};
+
+/** The query without the lifted conjuncts. */
+export function withoutImplied(query: Node, lifted: ReadonlySet<Node>): Node {
+  if (lifted.size === 0 || query.kind !== 'and') return query;
+  const rest = query.children.filter((c) => !lifted.has(c));
+  return rest.length === 1 ? (rest[0] as Node) : and(rest, query.label);
 }

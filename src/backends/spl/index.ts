@@ -9,15 +9,15 @@
  * when the whole query is exact in `search`, there is no `where` at all.
  */
 import { runtimeMetadata } from '../../model/defaults.js';
-import { assertNever, isLeaf, type Node } from '../../ir/nodes.js';
-import { cidrOnNonIp, ipv4MappedCidr, loneSurrogate } from '../common.js';
+import { leavesOf } from '../../ir/fold.js';
+import type { Node } from '../../ir/nodes.js';
+import { cidrOnNonIp, ipv4MappedCidr, loneSurrogate, INDENT_STEP } from '../common.js';
 import type { Backend, BackendContext } from '../backend.js';
 import { approximate as approximateSupport, exact } from '../capabilities.js';
 import { approximate, renderSearch } from './search.js';
 import { searchWord, splComment, unquotableField } from './strings.js';
 import { renderWhere, toWhere } from './where.js';
 
-const STEP = '  ';
 const CASE_NOTE =
   '```(?i) folds ASCII letters; (?-i:[sS]) and (?-i:[kK]) keep it from also matching ſ and the Kelvin sign, as the rule requires```';
 
@@ -44,8 +44,10 @@ export const spl: Backend = {
     'equals.number': exact('`f>=n AND f<=n` in `search` (numeric comparison, not text), `| where f==n`'),
     range: exact('`f>n`, `f<=n` in `search`; with two bounds, `| where isnotnull(mvfilter(...))` so both hold for the same value'),
     cidr: approximateSupport('SIEMC-A204', 'narrowed', '`f="10.0.0.0/8"` in `search`, `cidrmatch()` in `where`; IPv4 networks may not match IPv4-mapped IPv6 addresses (SIEMC-A205 on non-ip fields)'),
-    regex: exact('`| where match(f, "(?s)^(?:...)\\z")`: PCRE, anchored; `\\d \\w \\s` spelt as classes'),
+    regex: exact('`| where match(f, "(?s)^(?:...)\\z")`: PCRE, anchored; `\\d \\w \\s` spelt as classes; a construct outside the portable subset is passed as written (SIEMC-A203)'),
     'regex.ci': exact('`(?i)` with the ASCII cases of `s`, `k`, classes and non-ASCII characters spelt out inside `(?-i:...)`'),
+    'field.names': approximateSupport('SIEMC-A202', 'not expressible', 'bare names; a quote, backslash, control or invisible character cannot be written reliably'),
+    source: approximateSupport('SIEMC-A201', 'widened', '`index=... sourcetype=...` from `splunk.sources` in siemc.config.json; `index=*` for an index pattern it does not map'),
   },
   compile(query, context) {
     checkLeaves(query, context);
@@ -54,7 +56,7 @@ export const spl: Backend = {
     const whereParts: string[] = [];
     for (const c of conjuncts) {
       const a = approximate(c);
-      if (a.over.kind !== 'all') searchLines.push(renderSearch(a.over, STEP));
+      if (a.over.kind !== 'all') searchLines.push(renderSearch(a.over, INDENT_STEP));
       if (!a.exact) {
         const w = toWhere(c, false, {
           onRegexIssue: (node, issue) =>
@@ -65,12 +67,12 @@ export const spl: Backend = {
               direction: 'not expressible',
             }),
         });
-        whereParts.push(renderWhere(w, STEP));
+        whereParts.push(renderWhere(w, INDENT_STEP));
       }
     }
     const head = `search ${sources(query, context)}${label === undefined ? '' : ` ${splComment(label)}`}`;
-    const search = [head, ...searchLines.map((l) => `${STEP}${l}`)].join('\n');
-    const body = whereParts.join(`\n${STEP}AND `);
+    const search = [head, ...searchLines.map((l) => `${INDENT_STEP}${l}`)].join('\n');
+    const body = whereParts.join(`\n${INDENT_STEP}AND `);
     const note = body.includes('(?-i:') ? `\n${CASE_NOTE}` : '';
     const where = whereParts.length === 0 ? '' : `${note}\n| where ${body}`;
     return `${search}${where}\n`;
@@ -112,8 +114,8 @@ function sources(query: Node, context: BackendContext): string {
 }
 
 /** Per-leaf checks that do not depend on where the leaf is rendered (search or where). */
-function checkLeaves(node: Node, context: BackendContext): void {
-  if (isLeaf(node)) {
+function checkLeaves(query: Node, context: BackendContext): void {
+  for (const node of leavesOf(query)) {
     if (node.kind === 'cidr') {
       for (const a of [cidrOnNonIp(node, 'SIEMC-A205'), ipv4MappedCidr(node, 'SIEMC-A204')]) if (a !== undefined) context.approximate(a);
     }
@@ -127,15 +129,5 @@ function checkLeaves(node: Node, context: BackendContext): void {
         direction: 'not expressible',
       });
     }
-    return;
-  }
-  switch (node.kind) {
-    case 'not':
-      return checkLeaves(node.child, context);
-    case 'and':
-    case 'or':
-      return node.children.forEach((c) => checkLeaves(c, context));
-    default:
-      return assertNever(node, 'IR group');
   }
 }

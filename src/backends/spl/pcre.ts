@@ -9,6 +9,7 @@
  */
 import type { Pattern } from '../../ir/pattern.js';
 import { isUnsafeChar } from './strings.js';
+import { isAsciiLetterCode } from '../../util/ascii.js';
 
 /** A class member: a code point range (a single character is lo === hi). */
 interface Range {
@@ -47,10 +48,6 @@ function charInClass(cp: number): string {
   if ('\\]^-['.includes(ch)) return `\\${ch}`;
   // Range ends are often far outside ASCII (complements of `\d`, `\w`, `\s`): spelt in hex.
   return isUnsafeChar(ch) || cp >= 0x80 ? hex(cp) : ch;
-}
-
-function isAsciiLetterCode(cp: number): boolean {
-  return (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a);
 }
 
 /** Adds the other ASCII case of every letter in the ranges (the IR's case folding). */

@@ -7,6 +7,7 @@
  */
 import { assertNever, type LeafNode, type Node } from '../../ir/nodes.js';
 import { searchField, searchValue, splComment, splNumber, splString } from './strings.js';
+import { INDENT_STEP } from '../common.js';
 
 /** A search expression; `all`/`none` are the constants that simplification removes. */
 export type Search =
@@ -140,7 +141,6 @@ function leaf(node: LeafNode): Approx {
   }
 }
 
-const STEP = '  ';
 
 function comment(label: string | undefined): string {
   return label === undefined ? '' : `${splComment(label)} `;
@@ -149,7 +149,7 @@ function comment(label: string | undefined): string {
 /** A list: inline when short, else one value per line (readable diffs). */
 function list(items: readonly string[], indent: string): string {
   if (items.length <= 3 && items.join(', ').length <= 60) return `(${items.join(', ')})`;
-  return `(\n${items.map((i) => `${indent}${STEP}${i}`).join(',\n')}\n${indent})`;
+  return `(\n${items.map((i) => `${indent}${INDENT_STEP}${i}`).join(',\n')}\n${indent})`;
 }
 
 /** Renders a search expression whose continuation lines are indented by `indent`. */
@@ -170,7 +170,7 @@ export function renderSearch(s: Search, indent: string): string {
       const simple = s.children.every((c) => c.kind === 'term' && c.label === undefined);
       const inline = s.children.map((c) => (c.kind === 'term' ? c.text : '')).join(` ${op} `);
       if (simple && inline.length <= 60) return `${comment(s.label)}(${inline})`;
-      const inner = `${indent}${STEP}`;
+      const inner = `${indent}${INDENT_STEP}`;
       const body = s.children.map((c) => renderSearch(c, inner)).join(`\n${inner}${op} `);
       return `${comment(s.label)}(\n${inner}${body}\n${indent})`;
     }

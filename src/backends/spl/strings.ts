@@ -3,8 +3,9 @@
  * value. In `search`, `*` is the only wildcard and cannot be escaped, `?` is literal, and
  * values compare ignoring case (target-semantics §4).
  */
-import { isAsciiLetter, UNICODE_PAIRED_ASCII_LETTERS, type Pattern } from '../../ir/pattern.js';
+import { UNICODE_PAIRED_ASCII_LETTERS, type Pattern } from '../../ir/pattern.js';
 import { isInvisible, showInvisible } from '../../util/invisible.js';
+import { isAsciiLetter } from '../../util/ascii.js';
 
 /**
  * A double-quoted SPL string, for `search` values and eval literals alike: a backslash is

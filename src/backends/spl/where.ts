@@ -9,6 +9,7 @@ import { assertNever, isLeaf, type LeafNode, type Node } from '../../ir/nodes.js
 import type { Pattern } from '../../ir/pattern.js';
 import { irRegexToPcre, patternToPcre, type RegexIssue } from './pcre.js';
 import { splComment, splNumber, splString, whereField } from './strings.js';
+import { INDENT_STEP } from '../common.js';
 
 export type Where =
   | { readonly kind: 'atom'; readonly text: string; readonly label?: string }
@@ -82,7 +83,6 @@ function leaf(node: LeafNode, underNot: boolean, options: WhereOptions): Where {
   }
 }
 
-const STEP = '  ';
 
 function comment(label: string | undefined): string {
   return label === undefined ? '' : `${splComment(label)} `;
@@ -102,7 +102,7 @@ export function renderWhere(w: Where, indent: string): string {
         ? w.children.map((c) => (c.kind === 'atom' ? c.text : '')).join(` ${op} `)
         : undefined;
       if (inline !== undefined && inline.length <= 100 && w.children.length <= 2) return `${comment(w.label)}(${inline})`;
-      const inner = `${indent}${STEP}`;
+      const inner = `${indent}${INDENT_STEP}`;
       const body = w.children.map((c) => renderWhere(c, inner)).join(`\n${inner}${op} `);
       return `${comment(w.label)}(\n${inner}${body}\n${indent})`;
     }

@@ -18,6 +18,7 @@ import { KqlUnsupported, kqlToIr } from '../kql/index.js';
 import { filtersToIr, FilterUnsupported } from './filters.js';
 import { isTable, MetadataError, ruleMetadata, type Table } from './metadata.js';
 import { offsetOf, tomlSource, type TomlSource } from './toml-source.js';
+import type { DiagnosticCode } from '../../codes.js';
 
 export interface ElasticImportOptions {
   /** Field types beyond ECS (siemc.config.json `fields`). */
@@ -61,7 +62,7 @@ export function convertElasticToml(file: string, text: string, options: ElasticI
   if (rule === undefined) return { diagnostics: [{ code: 'SIEMC-I201', severity: 'error', message: 'no [rule] table: not a detection rule', location: source.rule }] };
   const diagnostics: Diagnostic[] = [];
   const id = typeof rule.rule_id === 'string' ? rule.rule_id : undefined;
-  const fail = (code: string, message: string, location: SourceLocation = source.query ?? source.rule): ConvertResult => ({
+  const fail = (code: DiagnosticCode, message: string, location: SourceLocation = source.query ?? source.rule): ConvertResult => ({
     diagnostics: [...diagnostics, { code, severity: 'error', message, ...(id === undefined ? {} : { rule: id }), location }],
   });
 

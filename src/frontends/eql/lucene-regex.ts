@@ -12,6 +12,7 @@
  * Lucene almost verbatim and Lucene would read `(?:` as literal characters.
  */
 import { assertNever } from '../../ir/nodes.js';
+import { isAsciiLetterCode } from '../../util/ascii.js';
 
 type Predefined = 'd' | 'D' | 's' | 'S' | 'w' | 'W';
 
@@ -221,10 +222,6 @@ class LuceneParser {
   }
 }
 
-function isAsciiLetter(cp: number): boolean {
-  return (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a);
-}
-
 /** True for a character outside ASCII that has another case (Lucene does not fold those). */
 function isNonAsciiCased(cp: number): boolean {
   if (cp < 0x80) return false;
@@ -298,7 +295,7 @@ class Emitter {
 
   private char(cp: number): string {
     const ch = String.fromCodePoint(cp);
-    if (this.spellOut && isAsciiLetter(cp)) return `[${ch.toLowerCase()}${ch.toUpperCase()}]`;
+    if (this.spellOut && isAsciiLetterCode(cp)) return `[${ch.toLowerCase()}${ch.toUpperCase()}]`;
     return SPECIAL_OUTSIDE_CLASS.has(ch) ? `\\${ch}` : ch;
   }
 
@@ -306,7 +303,7 @@ class Emitter {
     switch (item.kind) {
       case 'char': {
         const ch = String.fromCodePoint(item.cp);
-        if (this.spellOut && isAsciiLetter(item.cp)) return `${ch.toLowerCase()}${ch.toUpperCase()}`;
+        if (this.spellOut && isAsciiLetterCode(item.cp)) return `${ch.toLowerCase()}${ch.toUpperCase()}`;
         return classChar(item.cp);
       }
       case 'range':

@@ -23,6 +23,7 @@ import { ANY_RUN, exactPattern, literalPart, makePattern, type Pattern, type Pat
 import type { SourceLocation } from '../../model/location.js';
 import { conjunction, disjunction, negation, TRUE } from '../eql/lower.js';
 import { isLoneWildcard, wildcardParts, type KqlAst, type KqlLiteral } from './parse.js';
+import type { DiagnosticCode } from '../../codes.js';
 
 /** A clause the IR cannot say the way Kibana means it. */
 export class KqlUnsupported extends Error {
@@ -37,7 +38,7 @@ export class KqlUnsupported extends Error {
 }
 
 export interface KqlWarning {
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly message: string;
   readonly offset: number;
 }

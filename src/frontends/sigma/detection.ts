@@ -16,6 +16,7 @@ import { ImportProblem } from './problems.js';
 import { lowerSigmaRegex } from './regex.js';
 import { applyModifiers, scalarValue, stringPattern, type SigmaString, type SigmaValue } from './values.js';
 import type { YEntry, YNode } from './yaml.js';
+import type { DiagnosticCode } from '../../codes.js';
 
 /** The field names every target can write: the same grammar as customField's (src/dsl/text-checks.ts FIELD_NAME, kept equal by a test). */
 export const FIELD_NAME = /^[A-Za-z_@][A-Za-z0-9_@-]*(?:\.[A-Za-z_@][A-Za-z0-9_@-]*)*$/;
@@ -30,7 +31,7 @@ export interface DetectionOptions {
 }
 
 export interface Warning {
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly message: string;
   readonly at: SourceLocation;
 }
