@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { codeFrame, type Diagnostic } from '../diagnostics.js';
-import { drainProblems, locationInStack, registerGeneratedFile, type SourceLocation } from '../dsl/problems.js';
+import { drainProblems, locationInStack, registerGeneratedFile, type RuleProblem, type SourceLocation } from '../dsl/problems.js';
 import { drainFilesRead, type RuleSpec } from '../dsl/rule.js';
 import type { Rule } from '../model/rule.js';
 import * as siemc from '../index.js';
@@ -124,7 +124,7 @@ interface ModuleRunner {
   /** Called for each rule defineRule builds. */
   built(rule: Rule): void;
   /** The problems reported by a module (and what it imported) since the last call. */
-  problems(file: string): readonly { code: string; message: string; location?: SourceLocation }[];
+  problems(file: string): readonly RuleProblem[];
   /** Rules built by modules that did not run (their results were reused). */
   replayed(): readonly Rule[];
   /** The files the modules read (see LoadResult.inputs), after they ran. */
