@@ -29,6 +29,8 @@ interface Shard<V> {
 
 export class CachePack<V> {
   private readonly shards = new Map<number, Shard<V>>();
+  /** Names still in use though not looked up (src/loader/modules.ts asks only for modules that run). */
+  private readonly retained = new Set<string>();
 
   /** `base` is a path without extension: the shards are `<base>-<n>.json`. */
   constructor(
@@ -58,6 +60,18 @@ export class CachePack<V> {
     return e !== undefined && e.key === key ? e.value : undefined;
   }
 
+  /** The entry of that name whatever its key (for keys that depend on the entry itself). */
+  entry(name: string): { readonly key: string; readonly value: V } | undefined {
+    const [, shard] = this.shardOf(name);
+    shard.asked.add(name);
+    return Object.prototype.hasOwnProperty.call(shard.entries, name) ? shard.entries[name] : undefined;
+  }
+
+  /** Keeps the entry of that name on save without reading its shard. */
+  retain(name: string): void {
+    this.retained.add(name);
+  }
+
   set(name: string, key: string, value: V): void {
     const [, shard] = this.shardOf(name);
     shard.asked.add(name);
@@ -68,7 +82,7 @@ export class CachePack<V> {
   /** Writes each shard in which an entry changed or stale entries are due to go. */
   save(): void {
     for (const [n, shard] of this.shards) {
-      const stale = Object.keys(shard.entries).filter((name) => !shard.asked.has(name));
+      const stale = Object.keys(shard.entries).filter((name) => !shard.asked.has(name) && !this.retained.has(name));
       if (stale.length > shard.asked.size) for (const name of stale) delete shard.entries[name];
       else if (!shard.changed) continue;
       writeCacheJson(this.file(n), { format: this.format, entries: shard.entries } satisfies PackFile<V>);

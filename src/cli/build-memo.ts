@@ -13,6 +13,10 @@
  *
  * Rule modules count as functions of their sources and of the files they read through siemc;
  * a module that uses a package (or needs the bundler) is not recorded, so it always runs.
+ *
+ * Each output is recorded with what produced it (the rule's compile key and the target): a
+ * later build with the same key that produces an output from the same compile key, while the
+ * file is still as written, keeps it without reading or writing it (`keptOutputs`).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
@@ -22,7 +26,7 @@ import { siemcVersion } from '../cache/version.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { JOURNAL_FILE, MANIFEST_FILE } from '../output/manifest.js';
 
-const FORMAT = 'siemc-build-memo/1';
+const FORMAT = 'siemc-build-memo/2';
 
 export interface BuildRecord {
   readonly format: string;
@@ -30,8 +34,8 @@ export interface BuildRecord {
   readonly roots: readonly string[];
   /** Input file -> [stamp, content hash]. */
   readonly inputs: Readonly<Record<string, readonly [string, string]>>;
-  /** Output path (relative to the output folder) -> stamp; the manifest among them. */
-  readonly outputs: Readonly<Record<string, string>>;
+  /** Output path (relative to the output folder) -> [stamp, what produced it]; the manifest among them. */
+  readonly outputs: Readonly<Record<string, readonly [string, string]>>;
   readonly rules: number;
   readonly targets: number;
   readonly loadDiagnostics: readonly Diagnostic[];
@@ -49,10 +53,15 @@ export function buildKey(parts: { readonly config: unknown; readonly targets: re
   return hash(JSON.stringify([FORMAT, siemcVersion(), parts.config, parts.targets, parts.strict, resolve(parts.out)]));
 }
 
-/** The record of the last build, when it still describes this one exactly. */
-export function unchangedBuild(stateDir: string, key: string, roots: readonly string[], out: string): BuildRecord | undefined {
+/** The record of the last build with the same key (version, config, targets, --strict, output folder). */
+export function readBuildRecord(stateDir: string, key: string): BuildRecord | undefined {
   const record = readCacheJson<BuildRecord>(join(stateDir, 'build.json'), FORMAT);
-  if (record === undefined || record.key !== key) return undefined;
+  return record?.key === key ? record : undefined;
+}
+
+/** The record, when it still describes this build exactly. */
+export function unchangedBuild(record: BuildRecord | undefined, roots: readonly string[], out: string): BuildRecord | undefined {
+  if (record === undefined) return undefined;
   if (record.roots.length !== roots.length || record.roots.some((r, i) => r !== roots[i])) return undefined;
   if (stamp(join(out, JOURNAL_FILE)) !== undefined) return undefined;
   for (const [file, [st, content]] of Object.entries(record.inputs)) {
@@ -63,8 +72,22 @@ export function unchangedBuild(stateDir: string, key: string, roots: readonly st
       return undefined;
     }
   }
-  for (const [path, st] of Object.entries(record.outputs)) if (stamp(join(out, path)) !== st) return undefined;
+  for (const [path, [st]] of Object.entries(record.outputs)) if (stamp(join(out, path)) !== st) return undefined;
   return record;
+}
+
+/**
+ * The outputs of `produced` (path -> what produces it now) that are still as the recorded build
+ * wrote them, from the same producer: no need to read or write them. None after a killed write.
+ */
+export function keptOutputs(record: BuildRecord | undefined, out: string, produced: ReadonlyMap<string, string>): Set<string> {
+  const kept = new Set<string>();
+  if (record === undefined || stamp(join(out, JOURNAL_FILE)) !== undefined) return kept;
+  for (const [path, by] of produced) {
+    const was = Object.prototype.hasOwnProperty.call(record.outputs, path) ? record.outputs[path] : undefined;
+    if (was !== undefined && was[1] === by && stamp(join(out, path)) === was[0]) kept.add(path);
+  }
+  return kept;
 }
 
 /** Records a build that wrote its outputs; a record that cannot be made complete is not kept. */
@@ -74,20 +97,24 @@ export function recordBuild(
   roots: readonly string[],
   inputs: readonly string[],
   out: string,
-  outputs: Iterable<string>,
+  /** Output path -> what produced it. */
+  outputs: ReadonlyMap<string, string>,
+  /** The last build's record: inputs whose stamp it has are not hashed again. */
+  previous: BuildRecord | undefined,
   summary: Pick<BuildRecord, 'rules' | 'targets' | 'loadDiagnostics' | 'compileDiagnostics'>,
 ): void {
   const byInput: Record<string, readonly [string, string]> = {};
   for (const file of inputs) {
     const st = stamp(file);
     if (st === undefined) return;
-    byInput[file] = [st, hash(readFileSync(file))];
+    const was = previous !== undefined && Object.prototype.hasOwnProperty.call(previous.inputs, file) ? previous.inputs[file] : undefined;
+    byInput[file] = [st, was !== undefined && was[0] === st ? was[1] : hash(readFileSync(file))];
   }
-  const byOutput: Record<string, string> = {};
-  for (const path of [...outputs, MANIFEST_FILE]) {
+  const byOutput: Record<string, readonly [string, string]> = {};
+  for (const [path, by] of [...outputs, [MANIFEST_FILE, ''] as const]) {
     const st = stamp(join(out, path));
     if (st === undefined) return;
-    byOutput[path] = st;
+    byOutput[path] = [st, by];
   }
   writeCacheJson(join(stateDir, 'build.json'), { format: FORMAT, key, roots: [...roots], inputs: byInput, outputs: byOutput, ...summary } satisfies BuildRecord);
 }

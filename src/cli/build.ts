@@ -5,10 +5,11 @@ import { loadConfig } from '../config.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { findRuleFiles, type LoadResult } from '../loader/load.js';
 import { createTypechecker } from '../loader/typecheck.js';
-import { buildKey, recordBuild, unchangedBuild } from './build-memo.js';
+import { buildKey, keptOutputs, readBuildRecord, recordBuild, unchangedBuild } from './build-memo.js';
+import { ruleKeys } from '../cache/rule-key.js';
 import type { Rule } from '../model/rule.js';
 import { writeOwnedFiles } from '../output/writer.js';
-import { fileSet } from '../snapshots.js';
+import { outputPath } from '../compile.js';
 import { checkOutputFolder, checkRulesFolder, oneString } from './args.js';
 import { loadOrReport, printDiagnostics, selectTargets, targetScope, withTargetOptions } from './common.js';
 import { watchBuild } from './watch.js';
@@ -41,7 +42,8 @@ export function buildCommand(setExit: (code: number) => void): CommandModule {
       checkRulesFolder(rulesDir);
       const files = findRuleFiles(rulesDir);
       const key = buildKey({ config, targets: targets.map((t) => t.name), strict: args.strict, out });
-      const record = unchangedBuild(project.rulesCacheDir, key, files, out);
+      const previous = readBuildRecord(project.rulesCacheDir, key);
+      const record = unchangedBuild(previous, files, out);
       if (record !== undefined && createTypechecker(rulesDir, { stateDir: project.rulesCacheDir }).unchanged(files)?.length === 0) {
         printDiagnostics(record.loadDiagnostics, args.format);
         printDiagnostics(record.compileDiagnostics, args.format, args.verbose);
@@ -53,7 +55,15 @@ export function buildCommand(setExit: (code: number) => void): CommandModule {
       // The rules compile while the type check runs in its worker; a failed check discards this.
       let compiled: ReturnType<typeof compile> | undefined;
       let loaded: LoadResult | undefined;
-      const rules = await loadOrReport(rulesDir, args.format, { checkInWorker: true, whileChecking: (rs) => (compiled = compile(rs)), onResult: (r) => (loaded = r) });
+      const rules = await loadOrReport(rulesDir, args.format, {
+        checkInWorker: true,
+        reuseModules: true,
+        whileChecking: (rs) => (compiled = compile(rs)),
+        onResult: (r) => (loaded = r),
+      });
+      const modules = loaded?.modules;
+      if (args.verbose && args.format === 'text' && modules !== undefined)
+        console.error(`siemc: ${modules.ran} rule module(s) run, ${modules.reused} from the cache`);
       if (rules === undefined) return setExit(1);
       const { outputs, diagnostics } = compiled ?? compile(rules);
       printDiagnostics(diagnostics, args.format, args.verbose);
@@ -61,10 +71,13 @@ export function buildCommand(setExit: (code: number) => void): CommandModule {
         if (args.format === 'text') console.error('siemc: strict mode: approximations are errors; nothing written.');
         return setExit(1);
       }
-      const written = fileSet(outputs);
-      const result = await writeOwnedFiles(out, written, { scope: targetScope(args.target, targets) });
+      // What produces each output: an output produced as last time, and still as written then, is kept unread.
+      const producers = new Map(outputs.map((o) => [outputPath(o), `${ruleKeys(o.rule).compile(config)}:${o.backend.name}`]));
+      const kept = keptOutputs(previous, out, producers);
+      const written = new Map(outputs.filter((o) => !kept.has(outputPath(o))).map((o) => [outputPath(o), o.text]));
+      const result = await writeOwnedFiles(out, written, { scope: targetScope(args.target, targets), kept });
       if (loaded?.inputs !== undefined)
-        recordBuild(project.rulesCacheDir, key, files, loaded.inputs, out, written.keys(), {
+        recordBuild(project.rulesCacheDir, key, files, loaded.inputs, out, producers, previous, {
           rules: rules.length,
           targets: targets.length,
           loadDiagnostics: loaded.diagnostics,

@@ -2,13 +2,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { codeFrame, type Diagnostic } from '../diagnostics.js';
-import { drainProblems, locationInStack, registerGeneratedFile, type SourceLocation } from '../dsl/problems.js';
+import { drainProblems, locationInStack, registerGeneratedFile, type RuleProblem, type SourceLocation } from '../dsl/problems.js';
 import { drainFilesRead, type RuleSpec } from '../dsl/rule.js';
-import { isRule, type Rule } from '../model/rule.js';
+import type { Rule } from '../model/rule.js';
 import * as siemc from '../index.js';
 import { projectOf } from '../cache/project.js';
 import { bundleRules, instantiateBundle } from './bundle.js';
-import { ModuleGraph, NeedsBundle } from './modules.js';
+import { exportedRules, ModuleGraph, NeedsBundle, type ModuleStats } from './modules.js';
 import { checkInWorker, createTypechecker, type Typechecker } from './typecheck.js';
 import { validateRules } from './validate.js';
 import type { DiagnosticCode } from '../codes.js';
@@ -22,6 +22,8 @@ export interface LoadResult {
    */
   readonly inputs?: readonly string[];
   readonly diagnostics: readonly Diagnostic[];
+  /** How many modules ran and how many results came from the cache (the module graph only). */
+  readonly modules?: ModuleStats;
 }
 
 export function findRuleFiles(dir: string): string[] {
@@ -54,6 +56,12 @@ export interface LoadOptions {
    * the rules loaded without errors, and its results must be discarded when the check fails.
    */
   readonly whileChecking?: (rules: readonly Rule[]) => void;
+  /**
+   * Reuse what each rule module produced last time (./module-results.ts), so only modules whose
+   * source or imports changed run (builds; needs the cache). Off by default: a caller loading
+   * rules to inspect them gets every module run.
+   */
+  readonly reuseModules?: boolean;
 }
 
 export async function loadRules(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
@@ -69,7 +77,11 @@ export async function loadRules(dir: string, options: LoadOptions = {}): Promise
     const typeErrors = await typecheck(files, dir, project.rulesCacheDir, options);
     if (typeErrors.length > 0) return { rules: [], diagnostics: typeErrors };
   }
-  const { rules, diagnostics, inputs } = await runRuleModules(files, project.root, options.cache === false ? {} : { cacheDir: project.cacheDir });
+  const { rules, diagnostics, inputs, modules } = await runRuleModules(
+    files,
+    project.root,
+    options.cache === false ? {} : { cacheDir: project.cacheDir, reuseResults: options.reuseModules === true },
+  );
   const all = [...diagnostics, ...validateRules(rules, options.cache === false ? {} : { testCacheFile: join(project.rulesCacheDir, 'test-verdicts.json') })];
   const failed = all.some((d) => d.severity === 'error');
   if (!failed) options.whileChecking?.(rules);
@@ -77,7 +89,8 @@ export async function loadRules(dir: string, options: LoadOptions = {}): Promise
     const typeErrors = await checking;
     if (typeErrors.length > 0) return { rules: [], diagnostics: typeErrors };
   }
-  return failed ? { rules: [], diagnostics: all } : { rules, diagnostics: all, ...(inputs === undefined ? {} : { inputs }) };
+  const stats = modules === undefined ? {} : { modules };
+  return failed ? { rules: [], diagnostics: all, ...stats } : { rules, diagnostics: all, ...(inputs === undefined ? {} : { inputs }), ...stats };
 }
 
 /** Apart from loadRules, so a checker made here (and all it parsed) is garbage before the modules run. */
@@ -100,28 +113,41 @@ function problemDiagnostic(code: DiagnosticCode, message: string, location: Sour
 
 interface RunnableModule {
   readonly file: string;
-  readonly load: () => unknown;
+  /** The rules the module exports, in source order (it runs, or its result is replayed); throws what it threw. */
+  readonly load: () => readonly Rule[];
 }
 
 /** How the modules are run: compiled one by one and cached (default), or as one bundle. */
 interface ModuleRunner {
   /** Compile errors, or the modules in file order. */
   prepare(api: object): Promise<{ errors: readonly { message: string; location?: SourceLocation }[]; modules: readonly RunnableModule[] }>;
+  /** Called for each rule defineRule builds. */
+  built(rule: Rule): void;
+  /** The problems reported by a module (and what it imported) since the last call. */
+  problems(file: string): readonly RuleProblem[];
+  /** Rules built by modules that did not run (their results were reused). */
+  replayed(): readonly Rule[];
   /** The files the modules read (see LoadResult.inputs), after they ran. */
   inputs(): readonly string[] | undefined;
+  stats(): ModuleStats | undefined;
   close(): void;
 }
 
-function graphRunner(files: readonly string[], rootDir: string, cacheDir: string | undefined): ModuleRunner {
+function graphRunner(files: readonly string[], rootDir: string, options: RunOptions): ModuleRunner {
   let graph: ModuleGraph | undefined;
   return {
     async prepare(api) {
-      const g = new ModuleGraph({ rootDir, siemcModule: api, ...(cacheDir === undefined ? {} : { cacheDir }) });
+      const g = new ModuleGraph({ rootDir, siemcModule: api, ...options });
       graph = g;
       const errors = await g.prepare(files);
-      return { errors, modules: files.map((file) => ({ file, load: () => g.require(file) })) };
+      if (errors.length === 0) g.runStale();
+      return { errors, modules: files.map((file) => ({ file, load: () => g.rules(file) })) };
     },
+    built: (rule) => graph?.noteBuilt(rule),
+    problems: (file) => graph?.problems(file) ?? [],
+    replayed: () => graph?.replayedRules() ?? [],
     inputs: () => graph?.inputs(),
+    stats: () => graph?.stats(),
     close: () => graph?.close(),
   };
 }
@@ -134,9 +160,13 @@ function bundleRunner(files: readonly string[], rootDir: string, cacheDir: strin
       const bundle = await bundleRules(files, rootDir, join(cacheDir, `rules-bundle-${process.pid}-${++loads}.cjs`));
       if (Array.isArray(bundle)) return { errors: bundle, modules: [] };
       unregister = registerGeneratedFile(bundle.file, bundle.map);
-      return { errors: [], modules: instantiateBundle(bundle, api, rootDir) };
+      return { errors: [], modules: instantiateBundle(bundle, api, rootDir).map((m) => ({ file: m.file, load: () => exportedRules(m.load()) })) };
     },
+    built: () => undefined,
+    problems: () => drainProblems(),
+    replayed: () => [],
     inputs: () => undefined,
+    stats: () => undefined,
     close: () => unregister(),
   };
 }
@@ -144,6 +174,8 @@ function bundleRunner(files: readonly string[], rootDir: string, cacheDir: strin
 export interface RunOptions {
   /** Keep compiled modules in this cache folder (default: compile every module again). */
   readonly cacheDir?: string;
+  /** Reuse module results kept in cacheDir (LoadOptions.reuseModules). */
+  readonly reuseResults?: boolean;
 }
 
 /**
@@ -151,7 +183,7 @@ export interface RunOptions {
  * within a file. A rule built but not exported is an error: it would silently not be built.
  */
 export async function runRuleModules(files: readonly string[], rootDir: string, options: RunOptions = {}): Promise<LoadResult> {
-  const first = await runWith(graphRunner(files, rootDir, options.cacheDir));
+  const first = await runWith(graphRunner(files, rootDir, options));
   return first ?? ((await runWith(bundleRunner(files, rootDir, options.cacheDir ?? join(rootDir, '.siemc', 'cache')))) as LoadResult);
 }
 
@@ -164,12 +196,14 @@ async function runWith(runner: ModuleRunner): Promise<LoadResult | undefined> {
     defineRule: (spec: RuleSpec): Rule => {
       const rule = siemc.defineRule(spec);
       built.push(rule);
+      runner.built(rule);
       return rule;
     },
   };
   const rules: Rule[] = [];
   const exported = new Set<Rule>();
   let inputs: readonly string[] | undefined;
+  let stats: ModuleStats | undefined;
   try {
     drainProblems();
     drainFilesRead();
@@ -177,10 +211,7 @@ async function runWith(runner: ModuleRunner): Promise<LoadResult | undefined> {
     if (errors.length > 0) return { rules: [], diagnostics: errors.map((e) => problemDiagnostic('SIEMC-L001', e.message, e.location)) };
     for (const module of modules) {
       try {
-        const exports = Object.values(module.load() as Record<string, unknown>);
-        // Exports come alphabetically; source order reads better in diagnostics.
-        const found = exports.filter(isRule).sort((a, b) => (a.location?.line ?? 0) - (b.location?.line ?? 0));
-        for (const rule of found) {
+        for (const rule of module.load()) {
           if (!exported.has(rule)) rules.push(rule);
           exported.add(rule);
         }
@@ -190,22 +221,23 @@ async function runWith(runner: ModuleRunner): Promise<LoadResult | undefined> {
         const at = e instanceof Error ? locationInStack(e.stack ?? '') : undefined;
         diagnostics.push(problemDiagnostic('SIEMC-L001', `${module.file} failed to load: ${message}`, at));
       }
-      for (const p of drainProblems()) diagnostics.push(problemDiagnostic(p.code, p.message, p.location));
+      for (const p of runner.problems(module.file)) diagnostics.push(problemDiagnostic(p.code, p.message, p.location));
     }
     const read = drainFilesRead();
     const ran = runner.inputs();
     inputs = ran === undefined ? undefined : [...new Set([...ran, ...read])];
+    stats = runner.stats();
   } finally {
     runner.close();
     drainProblems();
     drainFilesRead();
   }
-  for (const rule of built) {
+  for (const rule of [...built, ...runner.replayed()]) {
     if (!exported.has(rule))
       diagnostics.push({
         ...problemDiagnostic('SIEMC-L002', `rule ${rule.id} is defined with defineRule but not exported, so siemc cannot build it; export it from its module`, rule.location),
         rule: rule.id,
       });
   }
-  return { rules, diagnostics, ...(inputs === undefined ? {} : { inputs }) };
+  return { rules, diagnostics, ...(inputs === undefined ? {} : { inputs }), ...(stats === undefined ? {} : { modules: stats }) };
 }

@@ -28,6 +28,12 @@ export interface WriteOptions {
    * are neither written nor deleted, and stay in the manifest.
    */
   readonly scope?: (path: string) => boolean;
+  /**
+   * Paths this run also produces that the caller knows already hold what it would write (a
+   * build's record says they are as last written, from the same compile keys): they count as
+   * produced (kept, and in the manifest) but are neither read nor written.
+   */
+  readonly kept?: ReadonlySet<string>;
 }
 
 export interface WriteResult {
@@ -128,7 +134,8 @@ function signalGuard(): { readonly signal: () => NodeJS.Signals | undefined; rea
 
 /** Makes `dir` hold `files` (within the scope), as the module comment describes. */
 export async function writeOwnedFiles(dir: string, files: FileSet, options: WriteOptions = {}): Promise<WriteResult> {
-  for (const path of files.keys()) if (!isOwnablePath(path)) throw new Error(`not a relative output path: ${JSON.stringify(path)}`);
+  const kept = options.kept ?? new Set<string>();
+  for (const path of [...files.keys(), ...kept]) if (!isOwnablePath(path)) throw new Error(`not a relative output path: ${JSON.stringify(path)}`);
   const inScope = options.scope ?? (() => true);
   ensureFolder(dir);
   const leftovers = recover(dir);
@@ -137,12 +144,12 @@ export async function writeOwnedFiles(dir: string, files: FileSet, options: Writ
   const owned = new Set([...(recorded ?? []), ...leftovers.filter((p) => existsSync(join(dir, p)))]);
 
   const writing = [...files].filter(([path, content]) => !holds(join(dir, path), content)).map(([path]) => path);
-  const deleting = [...owned].filter((p) => inScope(p) && !files.has(p)).sort();
+  const deleting = [...owned].filter((p) => inScope(p) && !files.has(p) && !kept.has(p)).sort();
   const gone = new Set(deleting);
-  const nextOwned = new Set([...[...owned].filter((p) => !gone.has(p)), ...files.keys()]);
+  const nextOwned = new Set([...[...owned].filter((p) => !gone.has(p)), ...files.keys(), ...kept]);
   const manifest = manifestText(nextOwned);
   const manifestCurrent = currentText(join(dir, MANIFEST_FILE)) === manifest;
-  if (writing.length === 0 && deleting.length === 0 && manifestCurrent) return { written: [], deleted: [], unchanged: files.size };
+  if (writing.length === 0 && deleting.length === 0 && manifestCurrent) return { written: [], deleted: [], unchanged: files.size + kept.size };
 
   // The guard goes up before the journal exists, so no signal can end the process in between.
   const guard = signalGuard();
@@ -189,7 +196,7 @@ export async function writeOwnedFiles(dir: string, files: FileSet, options: Writ
   } finally {
     guard.release();
   }
-  return { written: writing, deleted: deleting, unchanged: files.size - writing.length };
+  return { written: writing, deleted: deleting, unchanged: files.size + kept.size - writing.length };
 }
 
 /** Removes `relative` and its parents below `dir` while they are empty: a deleted rule leaves no empty folder. */
