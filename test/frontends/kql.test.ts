@@ -43,7 +43,7 @@ function comparable(dsl: Json, key?: string): Json {
               : undefined;
       // Field names too: the older grammar reads an unquoted `5` or `\t` (trimmed to '') field as a number.
       const name = !Number.isNaN(Number(k)) ? String(Number(k)) : k;
-      return [name, comparable(v, key === 'exists' || k === 'fields' ? 'number' : inner)];
+      return [name, comparable(v, k === 'exists' || k === 'fields' ? 'number' : inner)];
     }),
   );
 }
