@@ -45,13 +45,22 @@ export function sigmaCorpusBench(here) {
   }
   const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
   const loadBefore = load();
+  // Two siemc runs: in memory (import, compile to five targets, coverage summary), which is the
+  // work pySigma's run does, and the same with every output written through the owned writer
+  // (15,675 files in 3,135 folders), which is what a user's `--out` costs on top.
+  const run = (extra) => {
+    const r = measured(process.execPath, [`${here}dist/cli/main.js`, 'import', 'sigma', corpus, ...extra], { cwd: here });
+    if (r.status !== 0) throw new Error(`siemc import failed:\n${r.stderr.split('\n').slice(-5).join('\n')}`);
+    return r;
+  };
+  const siemc = run([]);
   const out = mkdtempSync(join(tmpdir(), 'siemc-corpus-out-'));
-  const siemc = measured(process.execPath, [`${here}dist/cli/main.js`, 'import', 'sigma', corpus, '--out', out], { cwd: here });
+  const written = run(['--out', out]);
   rmSync(out, { recursive: true, force: true });
-  if (siemc.status !== 0) throw new Error(`siemc import failed:\n${siemc.stderr.split('\n').slice(-5).join('\n')}`);
   const summary = /(\d+) file\(s\) read, (\d+) rule\(s\) imported/.exec(siemc.stderr);
   const imported = Number(summary?.[2] ?? NaN);
-  const rows = [['siemc', 'import + 5 targets, write', fixed(siemc.wall), fixed(siemc.cpu), String(imported), fixed(imported / siemc.wall, 0), fixed(siemc.rss, 0), '']];
+  const row = (work, r) => ['siemc', work, fixed(r.wall), fixed(r.cpu), String(imported), fixed(imported / r.wall, 0), fixed(r.rss, 0), ''];
+  const rows = [row('import + 5 targets', siemc), row('import + 5 targets, write', written)];
 
   const python = `${here}.venv/pysigma/bin/python`;
   const peers = [];
@@ -81,13 +90,14 @@ export function sigmaCorpusBench(here) {
   printTable(['tool', 'work', 'wall s', 'CPU s', 'rules', 'rules/s', 'peak RSS MiB', 'notes'], rows);
   for (const p of peers) {
     console.log(
-      `ratio pySigma ${p.target} (one target) / siemc (five targets): ${fixed(p.wall / siemc.wall, 2)}x wall, ${fixed(p.cpu / siemc.cpu, 2)}x CPU, ` +
+      `ratio pySigma ${p.target} (one target) / siemc (five targets, in memory): ${fixed(p.wall / siemc.wall, 2)}x wall, ${fixed(p.cpu / siemc.cpu, 2)}x CPU, ` +
         `${fixed(p.rss / siemc.rss, 2)}x peak RSS`,
     );
   }
   if (peers.length > 0) {
     const fastest = Math.min(...peers.map((p) => p.wall));
     console.log(`goal (all five targets faster than pySigma's fastest single target): ${siemc.wall < fastest ? 'met' : 'NOT met'} (${fixed(siemc.wall)} s against ${fixed(fastest)} s)`);
+    console.log(`with every output written as well: ${fixed(written.wall)} s (${written.wall < fastest ? 'still faster' : 'slower'} than pySigma's fastest single target, which writes nothing)`);
   }
   console.log(`load average (1, 5, 15 min): ${loadBefore} before, ${load()} after`);
 }
