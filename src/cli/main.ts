@@ -8,18 +8,43 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UsageError, UserError } from '../user-error.js';
 import { Interrupted } from '../output/writer.js';
+import type { CommandModule } from 'yargs';
 import { strictBooleans } from './args.js';
-import { buildCommand } from './build.js';
-import { checkCommand } from './check.js';
-import { diffCommand } from './diff.js';
-import { docsCommand } from './docs.js';
-import { evalCommand } from './eval.js';
-import { explainCommand } from './explain.js';
-import { importCommand } from './import.js';
-import { initCommand } from './init.js';
-import { publishCommand } from './publish.js';
-import { smokeCommand } from './smoke.js';
-import { testCommand } from './test.js';
+
+type Command = (setExit: (code: number) => void) => CommandModule;
+
+/**
+ * Each command's module, loaded when needed: a build should not pay for importing the
+ * publishers, the importers and the semantic diff (about 0.2 s of a 0.4 s start).
+ * In the order --help lists them.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  init: async () => (await import('./init.js')).initCommand,
+  build: async () => (await import('./build.js')).buildCommand,
+  check: async () => (await import('./check.js')).checkCommand,
+  diff: async () => (await import('./diff.js')).diffCommand,
+  test: async () => (await import('./test.js')).testCommand,
+  eval: async () => (await import('./eval.js')).evalCommand,
+  import: async () => (await import('./import.js')).importCommand,
+  smoke: async () => (await import('./smoke.js')).smokeCommand,
+  publish: async () => (await import('./publish.js')).publishCommand,
+  docs: async () => (await import('./docs.js')).docsCommand,
+  explain: async () => (await import('./explain.js')).explainCommand,
+};
+const ALIASES: Readonly<Record<string, string>> = { package: 'publish' };
+
+/**
+ * The commands to register: only the one named first on the command line, or all of them (for
+ * --help, --version, a mistyped command, or options before the command), so yargs answers
+ * exactly as it would with every command registered.
+ */
+async function commandsFor(raw: readonly string[]): Promise<Command[]> {
+  const first = raw[0];
+  const name = first === undefined ? undefined : (ALIASES[first] ?? first);
+  const one = name === undefined || !Object.hasOwn(COMMANDS, name) ? undefined : COMMANDS[name];
+  const wanted = one === undefined || raw.includes('--help') || raw.includes('-h') || raw.includes('--version') ? Object.values(COMMANDS) : [one];
+  return Promise.all(wanted.map((load) => load()));
+}
 
 /** src/cli and dist/cli both sit two folders below package.json. */
 function ownVersion(): string {
@@ -36,20 +61,11 @@ async function main(): Promise<number> {
     else args.push(token);
     return args;
   }, []);
+  const commands = await commandsFor(raw);
   await yargs(raw)
     .scriptName('siemc')
     .usage('$0 <command> [options]\n\nCompile detection rules written in TypeScript into SIEM searches.')
-    .command(initCommand((c) => (code = c)))
-    .command(buildCommand((c) => (code = c)))
-    .command(checkCommand((c) => (code = c)))
-    .command(diffCommand((c) => (code = c)))
-    .command(testCommand((c) => (code = c)))
-    .command(evalCommand((c) => (code = c)))
-    .command(importCommand((c) => (code = c)))
-    .command(smokeCommand((c) => (code = c)))
-    .command(publishCommand((c) => (code = c)))
-    .command(docsCommand((c) => (code = c)))
-    .command(explainCommand((c) => (code = c)))
+    .command(commands.map((command) => command((c) => (code = c))))
     .middleware((argv) => strictBooleans(raw, argv))
     .demandCommand(1, 'Name a command: init, build, check, diff, test, eval, import, smoke, publish, docs or explain (see --help).')
     .strict()
