@@ -5,18 +5,7 @@
 // this package) and rules/.
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-
-/** A small deterministic PRNG (mulberry32), so every run builds the same rule set. */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../dist/util/random.js'; // npm run bench builds dist first
 
 const hex = (n, width) => (n >>> 0).toString(16).padStart(width, '0').slice(-width);
 const ruleId = (i) => `${hex(i * 2654435761, 8)}-${hex(i, 4)}-4000-8000-${hex(i * 40503, 12)}`;
@@ -129,7 +118,7 @@ const eventLines = (tests, indent) => tests.map((t) => `${indent}${JSON.stringif
 
 /** The source of rule i (variant changes its values, for the "one rule changed" rebuild). */
 export function ruleSource(i, lists, variant = 0) {
-  const rnd = random(i * 7919 + variant * 104729 + 1);
+  const rnd = seededRandom(i * 7919 + variant * 104729 + 1);
   const pick = (n) => Math.floor(rnd() * n);
   const fields = [...STRING_FIELDS].sort(() => rnd() - 0.5).slice(0, 3 + pick(4));
   const conds = fields.map((f) => conditionFor(STRING_KINDS[pick(STRING_KINDS.length)], f, rnd, i, lists));

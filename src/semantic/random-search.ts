@@ -12,6 +12,7 @@ import type { Pattern } from '../ir/pattern.js';
 import { buildEvent } from './events.js';
 import { ipRepresentatives, nextUp, numericValue } from './intervals.js';
 import { leafLanguage, pickWord } from './languages.js';
+import { seededRandom } from '../util/random.js';
 
 
 function instances(pattern: Pattern, run: string, one: string): string {
@@ -47,18 +48,6 @@ export function derivedValues(leaf: LeafNode): Scalar[] {
   }
 }
 
-/** A small seeded generator, so the same pair of rules always gets the same events. */
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface RandomDifferences {
   readonly tried: number;
   readonly onlyBefore: readonly Json[];
@@ -72,7 +61,7 @@ export function randomDifferences(before: Node, after: Node, events: number, max
     for (const v of derivedValues(leaf)) if (!list.includes(v)) list.push(v);
     candidates.set(leaf.field.name, list);
   }
-  const random = mulberry32(0x5eed);
+  const random = seededRandom(0x5eed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
   const onlyBefore: Json[] = [];
   const onlyAfter: Json[] = [];

@@ -12,6 +12,7 @@ import { normalize } from '../../src/ir/normalize.js';
 import { adversarialPattern } from '../support/arbitraries.js';
 import { originalReferenceEql } from '../support/fixtures.js';
 import { referenceRule, referenceEdgeCases } from '../support/rules.js';
+import { seededRandom } from '../../src/util/random.js';
 
 /** `f`, `g` and friends are keyword fields; a few vectors need other types. */
 const TYPES: Readonly<Record<string, ir.FieldType>> = { a: 'long', b: 'long', c: 'long', n: 'long', ok: 'boolean', ip: 'ip' };
@@ -228,18 +229,6 @@ function print(node: ir.Node): string {
   return eql.compile(node, ctx);
 }
 
-/** A deterministic stream of pseudo-random numbers (mulberry32), so failures reproduce. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Values that exercise a pattern: an instance, its case variants, and near misses. */
 function instances(pattern: Pattern): string[] {
   const fill = (any: string, one: string): string =>
@@ -288,7 +277,7 @@ function candidates(node: ir.Node, into = new Map<string, Json[]>()): Map<string
 /** Events with every field either absent or set to one of its candidates (seeded, so reproducible). */
 function eventsFor(node: ir.Node, count = 300): Json[] {
   const fields = [...candidates(node)];
-  const next = random(fields.length * 7919 + count);
+  const next = seededRandom(fields.length * 7919 + count);
   const events: Json[] = [{}];
   for (let i = 0; i < count; i++) {
     const event: Record<string, Json> = {};
