@@ -13,7 +13,6 @@
  *   `siemc check` reports the interrupted build and the next write removes the leftovers.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UserError } from '../user-error.js';
 import { asUserError } from './fs-errors.js';
@@ -85,8 +84,15 @@ function holds(full: string, content: string | Uint8Array): boolean {
   return st.size === Buffer.byteLength(content) && readFileSync(full, 'utf8') === content;
 }
 
-/** Temporary files written at once in phase 1 (their order does not matter: none is visible yet). */
-const PARALLEL_WRITES = 16;
+/**
+ * Temporary files written between two turns of the event loop in phase 1 (where a SIGINT or
+ * SIGTERM is noticed). The writes are synchronous: on ext4, 16 writes at once through libuv's
+ * thread pool cost from the same to ten times the system time of one after the other (5,000
+ * files: 0.2 s to 2 s, against 0.15 s to 0.25 s).
+ */
+const WRITES_PER_TURN = 64;
+
+const nextTurn = (): Promise<void> => new Promise((resolveTurn) => setImmediate(resolveTurn));
 
 /** Removes what a killed write left: temporary files, and the journal. Returns the paths it may have put in place. */
 function recover(dir: string): readonly string[] {
@@ -158,22 +164,24 @@ export async function writeOwnedFiles(dir: string, files: FileSet, options: Writ
     replaceFile(join(dir, JOURNAL_FILE), journalText({ writing, deleting }));
     // Phase 1: every new file in full under a temporary name. Nothing visible changes yet.
     const folders = new Set<string>(); // made or seen in this run: one check per folder, not per file
-    for (let at = 0; at < writing.length; at += PARALLEL_WRITES) {
+    for (let at = 0; at < writing.length; at += WRITES_PER_TURN) {
+      await nextTurn();
       const stop = guard.signal();
       if (stop !== undefined) throw new Interrupted(stop);
-      const chunk = writing.slice(at, at + PARALLEL_WRITES);
-      for (const path of chunk) {
+      for (const path of writing.slice(at, at + WRITES_PER_TURN)) {
         const folder = dirname(join(dir, path));
         if (!folders.has(folder)) ensureFolder(folder);
         folders.add(folder);
-        temps.push(`${join(dir, path)}${TEMP_SUFFIX}`);
+        const temp = `${join(dir, path)}${TEMP_SUFFIX}`;
+        temps.push(temp);
+        try {
+          writeFileSync(temp, files.get(path) as string | Uint8Array);
+        } catch (e) {
+          throw asUserError(e, 'write', join(dir, path));
+        }
       }
-      // Every write settles before a failure is raised, so the clean-up below removes all of them.
-      const settled = await Promise.allSettled(chunk.map((path) => writeFile(`${join(dir, path)}${TEMP_SUFFIX}`, files.get(path) as string | Uint8Array)));
-      settled.forEach((r, k) => {
-        if (r.status === 'rejected') throw asUserError(r.reason, 'write', join(dir, chunk[k] as string));
-      });
     }
+    await nextTurn();
     const stop = guard.signal();
     if (stop !== undefined) throw new Interrupted(stop);
   } catch (e) {
