@@ -24,21 +24,28 @@ import { createRequire, isBuiltin } from 'node:module';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compileFunction } from 'node:vm';
-import { build, transformSync, version as esbuildVersion, type BuildFailure, type Message } from 'esbuild';
+import { build, transformSync, version as esbuildVersion, type BuildFailure, type Message, type Plugin } from 'esbuild';
 import { drainProblems, registerGeneratedFile, type RuleProblem, type SourceLocation } from '../dsl/problems.js';
 import { drainFilesRead } from '../dsl/rule.js';
 import { isRule, type Rule } from '../model/rule.js';
 import { CachePack } from '../cache/pack.js';
 import { restoreRule, RESULTS_FORMAT, resultKey, storeRule, type ModuleDep, type ModuleResult, type StoredRule } from './module-results.js';
 import { LazySourceMap } from './source-map.js';
+import { LIFTED_TESTS, liftPlainTests } from './test-data.js';
 
 const META = '__siemc_import_meta';
-const FORMAT = 'siemc-modules/2';
+const FORMAT = 'siemc-modules/3';
 
 interface Compiled {
   readonly code: string;
   /** The `mappings` of the module's source map (its one source is the module's file). */
   readonly mappings: string;
+  /**
+   * How many test elements were lifted out of its text (./test-data.ts, liftPlainTests). Their
+   * values are not cached: lifting is a function of the text the code was compiled from, so a
+   * module compiled in an earlier build that must run again lifts them from that text.
+   */
+  readonly lifted?: number;
 }
 
 export interface ModuleError {
@@ -77,6 +84,24 @@ function messageLocation(m: Message, cwd: string): SourceLocation | undefined {
 
 function isBuildFailure(e: unknown): e is BuildFailure {
   return e instanceof Error && Array.isArray((e as Partial<BuildFailure>).errors);
+}
+
+/**
+ * Gives esbuild each module's text with its plain test elements lifted out (./test-data.ts),
+ * keeping their values by file: esbuild then parses a tenth of a typical rule file.
+ */
+function liftTests(texts: ReadonlyMap<string, string>, lifted: Map<string, unknown[]>): Plugin {
+  return {
+    name: 'siemc-lift-tests',
+    setup(b) {
+      b.onLoad({ filter: SOURCE }, (args) => {
+        // The text the compile key was made from, not the file read again.
+        const { text, values } = liftPlainTests(texts.get(args.path) ?? readFileSync(args.path, 'utf8'));
+        lifted.set(args.path, values);
+        return { contents: text, loader: loaderFor(args.path) };
+      });
+    },
+  };
 }
 
 /** TypeScript's resolution of a relative import: `./x.js` may name `./x.ts`, `./x` may name `./x/index.ts`. */
@@ -138,6 +163,8 @@ export interface ModuleStats {
 
 export class ModuleGraph {
   private readonly compiled = new Map<string, Compiled>();
+  /** Lifted test values of the modules compiled or found compiled in this load, until they run. */
+  private readonly lifted = new Map<string, unknown[]>();
   private readonly records = new Map<string, ModuleRecord>();
   private readonly unregister: (() => void)[] = [];
   private readonly pack: CachePack<Compiled> | undefined;
@@ -207,7 +234,12 @@ export class ModuleGraph {
 
   /** Compiles the files not in the cache, in one esbuild pass; returns the compile errors. */
   async prepare(files: readonly string[]): Promise<ModuleError[]> {
-    for (const file of files) this.codeKeys.set(file, cacheKey(file, readFileSync(file, 'utf8')));
+    const texts = new Map<string, string>();
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      texts.set(file, text);
+      this.codeKeys.set(file, cacheKey(file, text));
+    }
     this.stale = this.results === undefined ? files : files.filter((f) => this.storedKey(f) === undefined);
     const staleSet = new Set(this.stale);
     const missing: { file: string; key: string }[] = [];
@@ -219,16 +251,20 @@ export class ModuleGraph {
         continue;
       }
       const hit = this.pack?.get(file, key);
-      if (hit !== undefined) this.compiled.set(file, hit);
-      else missing.push({ file, key });
+      if (hit !== undefined) {
+        this.compiled.set(file, hit);
+        if ((hit.lifted ?? 0) > 0) this.lifted.set(file, liftPlainTests(texts.get(file) as string).values);
+      } else missing.push({ file, key });
     }
     if (missing.length === 0) return [];
     const outdir = join(this.options.rootDir, '.siemc', 'out');
+    const lifted = this.lifted;
     let result;
     try {
       result = await build({
         ...OPTIONS,
         entryPoints: missing.map((m) => m.file),
+        plugins: [liftTests(texts, lifted)],
         absWorkingDir: this.options.rootDir,
         bundle: false,
         write: false,
@@ -254,7 +290,7 @@ export class ModuleGraph {
       const code = outputs.get(out);
       const map = outputs.get(`${out}.map`);
       if (code === undefined || map === undefined) throw new Error(`esbuild wrote no output for ${file}`);
-      this.store(file, key, code, map);
+      this.store(file, key, code, map, lifted.get(file)?.length ?? 0);
     }
     return [];
   }
@@ -273,8 +309,9 @@ export class ModuleGraph {
     }
   }
 
-  private store(file: string, key: string, code: string, mapText: string): Compiled {
-    const compiled: Compiled = { code, mappings: (JSON.parse(mapText) as { mappings: string }).mappings };
+  private store(file: string, key: string, code: string, mapText: string, lifted: number): Compiled {
+    const mappings = (JSON.parse(mapText) as { mappings: string }).mappings;
+    const compiled: Compiled = lifted === 0 ? { code, mappings } : { code, mappings, lifted };
     this.compiled.set(file, compiled);
     this.pack?.set(file, key, compiled);
     return compiled;
@@ -286,13 +323,15 @@ export class ModuleGraph {
     if (known !== undefined) return known;
     const text = readFileSync(file, 'utf8');
     const key = cacheKey(file, text);
+    const lifted = liftPlainTests(text);
+    this.lifted.set(file, lifted.values);
     const hit = this.pack?.get(file, key);
     if (hit !== undefined) {
       this.compiled.set(file, hit);
       return hit;
     }
-    const out = transformSync(text, { ...OPTIONS, loader: loaderFor(file), sourcemap: 'external', sourcesContent: false, sourcefile: file });
-    return this.store(file, key, out.code, out.map);
+    const out = transformSync(lifted.text, { ...OPTIONS, loader: loaderFor(file), sourcemap: 'external', sourcesContent: false, sourcefile: file });
+    return this.store(file, key, out.code, out.map, lifted.values.length);
   }
 
   /** Gives the problems and files read so far to the module running (or to no module). */
@@ -342,8 +381,8 @@ export class ModuleGraph {
     this.settle();
     this.running.push(record);
     try {
-      const run = compileFunction(compiled.code, ['exports', 'require', 'module', '__filename', '__dirname', META], { filename: generated });
-      run(module.exports, requireFrom, module, file, dirname(file), meta);
+      const run = compileFunction(compiled.code, ['exports', 'require', 'module', '__filename', '__dirname', META, LIFTED_TESTS], { filename: generated });
+      run(module.exports, requireFrom, module, file, dirname(file), meta, this.liftedValues(file, compiled));
       record.exports = module.exports;
       record.state = 'done';
       record.exported = this.exportedRefs(module.exports);
@@ -356,6 +395,14 @@ export class ModuleGraph {
       this.settle();
       this.running.pop();
     }
+  }
+
+  /** The lifted test values the module's code reads, from the text it was compiled from (taken: a module runs once). */
+  private liftedValues(file: string, compiled: Compiled): readonly unknown[] {
+    const values = this.lifted.get(file) ?? [];
+    this.lifted.delete(file);
+    if (values.length !== (compiled.lifted ?? 0)) throw new Error(`internal error: ${file} was compiled with ${compiled.lifted ?? 0} lifted test(s), but ${values.length} were found`);
+    return values;
   }
 
   private exportedRefs(exports: unknown): readonly (readonly [string, number])[] | undefined {

@@ -152,6 +152,9 @@ export function createTypechecker(rulesDir: string, options: TypecheckerOptions 
     // fifth of parsing the libraries and @types/node, which every check pays.
     host.jsDocParsingMode = t.JSDocParsingMode.ParseForTypeErrors;
     host.getSourceFile = (fileName, languageVersion) => {
+      // A library or declaration file this check has read already (an earlier batch): as it was then.
+      const shared = isRuleSide(fileName) ? undefined : sharedCache.get(fileName);
+      if (shared !== undefined && inputs[fileName] === shared.version) return shared.file;
       const text = readOrUndefined(fileName);
       if (text === undefined) return undefined;
       const version = hash(text);
