@@ -4,10 +4,12 @@
  * target built for it, with the approximations found, recorded as warnings (strict mode only
  * raises their severity, so one entry serves both).
  *
- * The approximations and the texts are kept apart (two packs, ./pack.ts): every build needs
- * every rule's approximations, but only the texts of the outputs it writes. An output's text is
- * read from the cache when it is first asked for, so a build that keeps most of its outputs
- * (src/cli/build-memo.ts) reads the texts of the few it writes, not tens of megabytes.
+ * Only the approximations are kept on disk (./pack.ts): every build needs every rule's
+ * approximations, but an output's text is already in the output folder, where the build's
+ * record (src/cli/build-memo.ts) keeps it unread while it is as written. A text is asked for
+ * only where that file is gone or changed, and is then compiled again (half a millisecond).
+ * Keeping the texts too wrote the whole output folder a second time on every cold build (1,000
+ * rules: 34 MB). Within one process (siemc build --watch) the texts are kept in memory.
  */
 import { join } from 'node:path';
 import type { Backend } from '../backends/backend.js';
@@ -23,8 +25,15 @@ interface Entry {
   readonly targets: { readonly [target: string]: { readonly diagnostics: readonly Diagnostic[] } };
 }
 
-interface Texts {
-  readonly targets: { readonly [target: string]: string };
+/** Output texts by compile key and target, for the life of the process (watch mode rebuilds). */
+const texts = new Map<string, Map<string, string>>();
+const TEXTS_KEPT = 20_000;
+
+function keepText(key: string, target: string, text: string): void {
+  if (texts.size >= TEXTS_KEPT && !texts.has(key)) texts.clear();
+  let byTarget = texts.get(key);
+  if (byTarget === undefined) texts.set(key, (byTarget = new Map()));
+  byTarget.set(target, text);
 }
 
 export interface CacheStats {
@@ -45,14 +54,12 @@ export function compileRulesCached(
   const config = options.config ?? {};
   let reused = 0;
   const pack = new CachePack<Entry>(join(cacheDir, 'compiled', 'meta'), FORMAT);
-  const textPack = new CachePack<Texts>(join(cacheDir, 'compiled', 'text'), FORMAT);
   for (const rule of rules) {
     const id = String(rule.id);
     const key = ruleKeys(rule).compile(config);
     const entry = pack.get(id, key);
     const known = { ...(entry?.targets ?? {}) };
     const missing = targets.filter((t) => known[t.name] === undefined);
-    textPack.retain(id);
     let fresh: Record<string, string> | undefined;
     if (missing.length > 0) {
       const compiled = compileRules([rule], missing, { ...options, strict: false });
@@ -61,9 +68,8 @@ export function compileRulesCached(
         fresh[backend.name] = compiled.outputs.find((o) => o.backend === backend)?.text ?? '';
         known[backend.name] = { diagnostics: compiled.diagnostics.filter((d) => d.target === backend.name) };
       }
-      const texts = entry === undefined ? undefined : textPack.get(id, key)?.targets;
       pack.set(id, key, { targets: known });
-      textPack.set(id, key, { targets: { ...(texts ?? {}), ...fresh } });
+      for (const [target, text] of Object.entries(fresh)) keepText(key, target, text);
     } else {
       reused++;
     }
@@ -77,7 +83,10 @@ export function compileRulesCached(
         backend,
         // Read when first asked for; compiled again if the cache lost it.
         get text(): string {
-          text ??= textPack.get(id, key)?.targets[backend.name] ?? compileRules([rule], [backend], { ...options, strict: false }).outputs[0]?.text ?? '';
+          if (text === undefined) {
+            text = texts.get(key)?.get(backend.name) ?? compileRules([rule], [backend], { ...options, strict: false }).outputs[0]?.text ?? '';
+            keepText(key, backend.name, text);
+          }
           return text;
         },
       });
@@ -86,6 +95,5 @@ export function compileRulesCached(
     }
   }
   pack.save();
-  textPack.save();
   return { outputs, diagnostics, stats: { reused, compiled: rules.length - reused } };
 }
