@@ -120,7 +120,9 @@ if (process.env.SIEMC_BENCH_SCALING !== '0') {
     perRule[n] = { wall: cold.ms / n, cpu: (cold.cpu * 1000) / n };
     const t = (r) => `${(r.ms / 1000).toFixed(2)} / ${r.cpu.toFixed(2)}`;
     scaling.push([n, listCount(n), t(cold), cold.rss.toFixed(0), t(noop), noop.rss.toFixed(0), t(one), one.rss.toFixed(0), (cold.ms / n).toFixed(1), (cold.cpu * 1000 / n).toFixed(1)]);
-    rmSync(dir, { recursive: true, force: true });
+    // Kept until every size is measured: on ext4, creating files soon after thousands were
+    // deleted costs seconds of kernel time (the inode allocator skips recently freed inodes),
+    // which the next size's build would pay for this bench's own clean-up.
   }
   console.log('\nScaling: siemc build (type check, load, test, compile to 5 targets, write) in a child process; times are wall / CPU (user+sys) seconds');
   printTable(['rules', 'lists', 'cold (s)', 'cold RSS (MiB)', 'no-op (s)', 'no-op RSS', 'one changed (s)', 'one RSS', 'cold wall ms/rule', 'cold CPU ms/rule'], scaling);
