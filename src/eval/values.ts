@@ -12,29 +12,32 @@ export type Scalar = boolean | number | string;
 
 export function fieldValues(event: Json, path: string): Scalar[] {
   const out: Scalar[] = [];
-  collect(event, path.split('.'), out);
+  collect(event, path.split('.'), 0, out);
   return out;
 }
 
-function collect(node: Json, segments: readonly string[], out: Scalar[]): void {
+/** The values under `segments` from index `from` on (no copies of the path: every leaf of every test event asks). */
+function collect(node: Json, segments: readonly string[], from: number, out: Scalar[]): void {
   if (node === null) return;
   if (Array.isArray(node)) {
-    for (const item of node as readonly Json[]) collect(item, segments, out);
+    for (const item of node as readonly Json[]) collect(item, segments, from, out);
     return;
   }
-  if (segments.length === 0) {
+  if (from === segments.length) {
     if (typeof node !== 'object') out.push(node as Scalar);
     return;
   }
   if (typeof node !== 'object') return;
   const record = node as { readonly [key: string]: Json };
   // Every split of the remaining path: "a.b.c" may be stored as a / b.c, a.b / c, a.b.c ...
-  for (let take = 1; take <= segments.length; take++) {
-    const key = segments.slice(0, take).join('.');
+  let key = segments[from] as string;
+  for (let end = from + 1; ; end++) {
     if (Object.prototype.hasOwnProperty.call(record, key)) {
       const child = record[key];
-      if (child !== undefined) collect(child, segments.slice(take), out);
+      if (child !== undefined) collect(child, segments, end, out);
     }
+    if (end === segments.length) return;
+    key = `${key}.${segments[end] as string}`;
   }
 }
 
