@@ -51,7 +51,21 @@ class Tokens {
     this.ends = new Int32Array(capacity + 1);
   }
 
+  private grow(): void {
+    const size = this.kinds.length * 2;
+    const kinds = new Uint8Array(size);
+    const starts = new Int32Array(size);
+    const ends = new Int32Array(size);
+    kinds.set(this.kinds);
+    starts.set(this.starts);
+    ends.set(this.ends);
+    this.kinds = kinds;
+    this.starts = starts;
+    this.ends = ends;
+  }
+
   push(kind: number, start: number, end: number, value: string | undefined): void {
+    if (this.length + 1 >= this.kinds.length) this.grow();
     const i = this.length++;
     this.kinds[i] = kind;
     this.starts[i] = start;
@@ -186,8 +200,9 @@ const CHARS: readonly string[] = Array.from({ length: 128 }, (_, c) => String.fr
 
 /** JavaScript/TypeScript tokens, without comments and whitespace. */
 function tokenize(text: string): Tokens {
-  // Every token is at least one character long.
-  const tokens = new Tokens(text.length);
+  // Test events run about one token to four characters; the arrays grow when a text has more
+  // (sized for one token per character, they were 9 bytes per character to allocate and clear).
+  const tokens = new Tokens((text.length >> 2) + 16);
   // For each open `{`: whether it opened a template expression (its `}` resumes the template).
   const braces: boolean[] = [];
   let i = 0;
