@@ -11,6 +11,9 @@
  *   - Node built-ins and CommonJS packages come from Node; a package Node cannot require
  *     (ESM-only, or a tsconfig path alias) makes the caller fall back to one esbuild bundle.
  *   - Stack positions map back to the TypeScript sources through each module's source map.
+ *   - Plain test events are lifted out of the text esbuild compiles (./test-data.ts,
+ *     liftPlainTests) and handed to the module as `__siemc_tests`, built from the tokens that
+ *     proved them plain: most of a rule file is its events, which esbuild and V8 then skip.
  *
  * With `reuseResults`, what each module produced is kept too (./module-results.ts): a module
  * whose result key is unchanged is not run; its rules, problems and inputs come from the cache.
@@ -258,13 +261,12 @@ export class ModuleGraph {
     }
     if (missing.length === 0) return [];
     const outdir = join(this.options.rootDir, '.siemc', 'out');
-    const lifted = this.lifted;
     let result;
     try {
       result = await build({
         ...OPTIONS,
         entryPoints: missing.map((m) => m.file),
-        plugins: [liftTests(texts, lifted)],
+        plugins: [liftTests(texts, this.lifted)],
         absWorkingDir: this.options.rootDir,
         bundle: false,
         write: false,
@@ -290,7 +292,7 @@ export class ModuleGraph {
       const code = outputs.get(out);
       const map = outputs.get(`${out}.map`);
       if (code === undefined || map === undefined) throw new Error(`esbuild wrote no output for ${file}`);
-      this.store(file, key, code, map, lifted.get(file)?.length ?? 0);
+      this.store(file, key, code, map, this.lifted.get(file)?.length ?? 0);
     }
     return [];
   }
