@@ -33,6 +33,7 @@ import { drainFilesRead } from '../dsl/rule.js';
 import { isRule, type Rule } from '../model/rule.js';
 import { CachePack } from '../cache/pack.js';
 import { restoreRule, RESULTS_FORMAT, resultKey, storeRule, type ModuleDep, type ModuleResult, type StoredRule } from './module-results.js';
+import { siemcVersion } from '../cache/version.js';
 import { LazySourceMap } from './source-map.js';
 import { LIFTED_TESTS, liftPlainTests } from './test-data.js';
 
@@ -76,8 +77,13 @@ export function exportedRules(exports: unknown): Rule[] {
 
 const contentHash = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 
+/**
+ * The compile key of a module: its text and file, esbuild's version and settings, and siemc's
+ * version, since the compiled code depends on which test elements siemc lifts out of the text
+ * (a cached module runs with the values this siemc lifts from that text).
+ */
 function cacheKey(file: string, text: string): string {
-  return createHash('sha256').update(JSON.stringify([FORMAT, esbuildVersion, OPTIONS, file])).update(text).digest('hex');
+  return createHash('sha256').update(JSON.stringify([FORMAT, siemcVersion(), esbuildVersion, OPTIONS, file])).update(text).digest('hex');
 }
 
 function messageLocation(m: Message, cwd: string): SourceLocation | undefined {
