@@ -4,26 +4,19 @@
  * repository, a linked checkout), so the content of its own code is hashed in as well.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { filesUnder } from '../util/files.js';
 
 let version: string | undefined;
 
-function codeFiles(dir: string, out: string[]): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) codeFiles(p, out);
-    else if (/\.(js|ts)$/.test(name) && !name.endsWith('.d.ts')) out.push(p);
-  }
-  return out;
-}
 
 export function siemcVersion(): string {
   if (version !== undefined) return version;
   // From src/cache/ and dist/cache/ alike, the package root is two folders up, the code one up.
   const pkg = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   const h = createHash('sha256');
-  for (const f of codeFiles(decodeURIComponent(new URL('..', import.meta.url).pathname), [])) h.update(f).update(readFileSync(f));
+  const codeDir = decodeURIComponent(new URL('..', import.meta.url).pathname);
+  for (const f of filesUnder(codeDir, (_, name) => /\.(js|ts)$/.test(name) && !name.endsWith('.d.ts'))) h.update(f).update(readFileSync(f));
   version = `${pkg}+${h.digest('hex').slice(0, 16)}`;
   return version;
 }

@@ -2,11 +2,11 @@
  * Runs an importer over files and folders: every file it accepts, in a stable order, with every
  * problem kept as a diagnostic (a crash in an importer is reported for its file, never fatal).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Rule } from '../model/rule.js';
 import { UserError } from '../user-error.js';
+import { filesUnder } from '../util/files.js';
 import type { Importer } from './importer.js';
 
 export interface ImportRun {
@@ -18,14 +18,6 @@ export interface ImportRun {
 /** The files to read: each path as given if a file, else every accepted file below it, sorted. */
 export function importFiles(importer: Importer, paths: readonly string[]): string[] {
   const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      if (name.startsWith('.') || name === 'node_modules') continue;
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (importer.accepts(p)) out.push(p);
-    }
-  };
   for (const path of paths) {
     let isDir: boolean;
     try {
@@ -33,7 +25,7 @@ export function importFiles(importer: Importer, paths: readonly string[]): strin
     } catch {
       throw new UserError(`"${path}" does not exist; name ${importer.title} files or folders that hold them.`);
     }
-    if (isDir) walk(path);
+    if (isDir) out.push(...filesUnder(path, (p, name) => !name.startsWith('.') && importer.accepts(p), (name) => !name.startsWith('.') && name !== 'node_modules'));
     else out.push(path);
   }
   return out;

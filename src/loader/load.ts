@@ -1,5 +1,5 @@
 /** Finds, type-checks, runs and validates rule modules. Nothing is returned as loaded unless all of it is sound. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { codeFrame, type Diagnostic } from '../diagnostics.js';
 import { drainProblems, locationInStack, registerGeneratedFile, type RuleProblem, type SourceLocation } from '../dsl/problems.js';
@@ -7,6 +7,7 @@ import { drainFilesRead, type RuleSpec } from '../dsl/rule.js';
 import type { Rule } from '../model/rule.js';
 import * as siemc from '../index.js';
 import { projectOf } from '../cache/project.js';
+import { filesUnder } from '../util/files.js';
 import { bundleRules, instantiateBundle } from './bundle.js';
 import { exportedRules, ModuleGraph, NeedsBundle, type ModuleStats } from './modules.js';
 import { checkInWorker, createTypechecker, type Typechecker } from './typecheck.js';
@@ -27,16 +28,7 @@ export interface LoadResult {
 }
 
 export function findRuleFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.(ts|mts)$/.test(name) && !name.endsWith('.d.ts')) out.push(p);
-    }
-  };
-  walk(resolve(dir));
-  return out;
+  return filesUnder(resolve(dir), (_, name) => /\.(ts|mts)$/.test(name) && !name.endsWith('.d.ts'));
 }
 
 export interface LoadOptions {

@@ -1,19 +1,9 @@
 /** The Elastic detection-rules corpus: its TOML files, and which rules the importer is meant to take. */
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { filesUnder } from '../../src/util/files.js';
 import { parse } from 'smol-toml';
 
 export function elasticCorpusFiles(root: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.toml')) out.push(p);
-    }
-  };
-  walk(root);
-  return out;
+  return filesUnder(root, (_, name) => name.endsWith('.toml'));
 }
 
 /** Single-event EQL (comments aside, not sequence/sample/join) or KQL query, new_terms, threshold. */

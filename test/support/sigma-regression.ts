@@ -4,8 +4,9 @@
  * provider), and renamed to ECS through the importer's taxonomy for the rule's log source. Shared
  * by the evaluator, live and differential tests on the corpus.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { filesUnder } from '../../src/util/files.js';
 import { parse } from 'yaml';
 import { sigmaImporter } from '../../src/import/sigma.js';
 import type { Json } from '../../src/model/event.js';
@@ -75,22 +76,15 @@ export interface RegressionCase {
 /** Every evtx regression test under `root` (regression_data/rules), in path order. */
 export function regressionCases(root: string): RegressionCase[] {
   const out: RegressionCase[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name === 'info.yml') {
-        const info = parse(readFileSync(p, 'utf8')) as { rule_metadata?: { id: string; title: string }[]; regression_tests_info?: { type: string; match_count?: number; path: string }[] };
-        const rule = info.rule_metadata?.[0];
-        for (const t of info.regression_tests_info ?? []) {
-          if (rule === undefined || t.type !== 'evtx') continue;
-          // The evtx file is stored beside info.yml as JSON; a test without match_count expects one match.
-          out.push({ ruleId: rule.id, title: rule.title, events: join(d, `${t.path.split('/').pop()?.replace(/\.evtx$/, '') ?? ''}.json`), expected: t.match_count ?? 1 });
-        }
-      }
+  for (const p of filesUnder(root, (_, name) => name === 'info.yml')) {
+    const info = parse(readFileSync(p, 'utf8')) as { rule_metadata?: { id: string; title: string }[]; regression_tests_info?: { type: string; match_count?: number; path: string }[] };
+    const rule = info.rule_metadata?.[0];
+    for (const t of info.regression_tests_info ?? []) {
+      if (rule === undefined || t.type !== 'evtx') continue;
+      // The evtx file is stored beside info.yml as JSON; a test without match_count expects one match.
+      out.push({ ruleId: rule.id, title: rule.title, events: join(dirname(p), `${t.path.split('/').pop()?.replace(/\.evtx$/, '') ?? ''}.json`), expected: t.match_count ?? 1 });
     }
-  };
-  walk(root);
+  }
   return out;
 }
 

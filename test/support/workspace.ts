@@ -2,9 +2,10 @@
  * Throw-away rule folders for CLI tests. They live under the repository's .cache/ (ignored by
  * git) so that rules resolve `siemc` through the repository's tsconfig, as rules/ does.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { REPO_DIR } from './rules.js';
+import { filesUnder } from '../../src/util/files.js';
 
 export function workspace(): string {
   mkdirSync(`${REPO_DIR}.cache`, { recursive: true });
@@ -48,13 +49,6 @@ export function writeRules(dir: string, files: Readonly<Record<string, string>>)
 export function tree(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   if (!existsSync(dir)) return out;
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const full = join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else out.set(relative(dir, full), readFileSync(full, 'latin1'));
-    }
-  };
-  walk(dir);
+  for (const full of filesUnder(dir, () => true)) out.set(relative(dir, full), readFileSync(full, 'latin1'));
   return out;
 }
