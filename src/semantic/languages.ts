@@ -151,6 +151,34 @@ export function wordToString(word: readonly number[]): string {
 }
 
 /**
+ * The shortest word from `start` to a final node, breadth-first, each node once, the most
+ * readable character first on every step (RANK); undefined when no final node is reached.
+ */
+function shortestWord<N>(start: N, isFinal: (node: N) => boolean, edges: (node: N) => Iterable<readonly [N, readonly CharRange[]]>): string | undefined {
+  const back = new Map<N, { readonly from: N; readonly cp: number } | null>([[start, null]]);
+  const queue: N[] = [start];
+  for (let i = 0; i < queue.length; i++) {
+    const node = queue[i] as N;
+    if (isFinal(node)) {
+      const word: number[] = [];
+      for (let step = back.get(node); step != null; step = back.get(step.from)) word.push(step.cp);
+      return wordToString(word.reverse());
+    }
+    const steps = [...edges(node)].flatMap(([to, ranges]) => {
+      const cp = pickChar(ranges);
+      return cp === undefined ? [] : [{ to, cp }];
+    });
+    steps.sort((x, y) => (RANK.get(x.cp) ?? 1000) - (RANK.get(y.cp) ?? 1000));
+    for (const { to, cp } of steps) {
+      if (back.has(to)) continue;
+      back.set(to, { from: node, cp });
+      queue.push(to);
+    }
+  }
+  return undefined;
+}
+
+/**
  * A shortest non-empty word of the language, else the empty word (breadth-first over states, readable characters first), or
  * undefined when it is empty. refa's own word iterators enumerate paths, which explodes on the
  * large automata of a long domain list; this visits each state once.
@@ -160,31 +188,13 @@ export function pickWord(dfa: DFA): string | undefined {
   // The empty word only when the language has nothing else: `""` is a legal value but a confusing witness.
   // A virtual root stands before the initial state, so a final initial state is reached again by a non-empty path.
   const root = {} as DFA.ReadonlyNode;
-  const back = new Map<DFA.ReadonlyNode, { readonly from: DFA.ReadonlyNode; readonly cp: number } | null>([[root, null]]);
-  const queue: DFA.ReadonlyNode[] = [root];
-  for (let i = 0; i < queue.length; i++) {
-    const current = queue[i] as DFA.ReadonlyNode;
-    const node = current === root ? dfa.initial : current;
-    if (current !== root && dfa.finals.has(node as DFA.Node)) {
-      const word: number[] = [];
-      for (let step = back.get(current); step != null; step = back.get(step.from)) word.push(step.cp);
-      word.reverse();
-      return wordToString(word);
-    }
+  const edges = (node: DFA.ReadonlyNode): [DFA.ReadonlyNode, CharRange[]][] => {
     const byTarget = new Map<DFA.ReadonlyNode, CharRange[]>();
-    for (const [range, to] of node.out) byTarget.set(to, [...(byTarget.get(to) ?? []), range]);
-    const steps = [...byTarget].flatMap(([to, ranges]) => {
-      const cp = pickChar(ranges);
-      return cp === undefined ? [] : [{ to, cp }];
-    });
-    steps.sort((a, b) => (RANK.get(a.cp) ?? 1000) - (RANK.get(b.cp) ?? 1000));
-    for (const { to, cp } of steps) {
-      if (back.has(to)) continue;
-      back.set(to, { from: current, cp });
-      queue.push(to);
-    }
-  }
-  return dfa.finals.has(dfa.initial) ? '' : undefined;
+    for (const [range, to] of (node === root ? dfa.initial : node).out) byTarget.set(to, [...(byTarget.get(to) ?? []), range]);
+    return [...byTarget];
+  };
+  const word = shortestWord(root, (node) => node !== root && dfa.finals.has(node as DFA.Node), edges);
+  return word ?? (dfa.finals.has(dfa.initial) ? '' : undefined);
 }
 
 /**
@@ -200,27 +210,8 @@ export function regexWord(source: string): string | undefined {
   } catch {
     return undefined;
   }
-  const back = new Map<NFA.ReadonlyNode, { readonly from: NFA.ReadonlyNode; readonly cp: number } | null>([[nfa.initial, null]]);
-  const queue: NFA.ReadonlyNode[] = [nfa.initial];
-  for (let i = 0; i < queue.length; i++) {
-    const node = queue[i] as NFA.ReadonlyNode;
-    if ((nfa.finals as ReadonlySet<NFA.ReadonlyNode>).has(node)) {
-      const word: number[] = [];
-      for (let step = back.get(node); step != null; step = back.get(step.from)) word.push(step.cp);
-      return wordToString(word.reverse());
-    }
-    const steps = [...node.out].flatMap(([to, chars]) => {
-      const cp = pickChar(chars.ranges);
-      return cp === undefined ? [] : [{ to, cp }];
-    });
-    steps.sort((a, b) => (RANK.get(a.cp) ?? 1000) - (RANK.get(b.cp) ?? 1000));
-    for (const { to, cp } of steps) {
-      if (back.has(to)) continue;
-      back.set(to, { from: node, cp });
-      queue.push(to);
-    }
-  }
-  return undefined;
+  const finals = nfa.finals as ReadonlySet<NFA.ReadonlyNode>;
+  return shortestWord<NFA.ReadonlyNode>(nfa.initial, (node) => finals.has(node), (node) => [...node.out].map(([to, chars]) => [to, chars.ranges] as const));
 }
 
 /** Up to `limit` distinct words, shortest first, and whether they are all the language has. */
