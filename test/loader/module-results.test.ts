@@ -39,14 +39,18 @@ function origins(node: Node): unknown[] {
   return [originOf(node) ?? null, ...children.flatMap(origins)];
 }
 
+/** A shared list, two rules importing it (1, 2) and one that does not (3). */
+const listAndThreeRules = (): ReturnType<typeof project> =>
+  project({
+    'rules/lists/names.ts': list(['cmd.exe']),
+    'rules/a/rule.ts': ruleModule(1, 'a.exe', true),
+    'rules/b/rule.ts': ruleModule(2, 'b.exe', true),
+    'rules/c/rule.ts': ruleModule(3, 'c.exe'),
+  });
+
 describe('cached module results', () => {
   it('after editing one rule, runs only that module; the others come back equal, origins and outputs included', async () => {
-    const p = project({
-      'rules/lists/names.ts': list(['cmd.exe']),
-      'rules/a/rule.ts': ruleModule(1, 'a.exe', true),
-      'rules/b/rule.ts': ruleModule(2, 'b.exe', true),
-      'rules/c/rule.ts': ruleModule(3, 'c.exe'),
-    });
+    const p = listAndThreeRules();
     const fresh = await load(p.rules);
     expect(fresh.diagnostics).toEqual([]);
     expect(fresh.modules).toEqual({ ran: 4, reused: 0 });
@@ -67,12 +71,7 @@ describe('cached module results', () => {
   });
 
   it('after editing a shared list, runs every module importing it, and their rules change', async () => {
-    const p = project({
-      'rules/lists/names.ts': list(['cmd.exe']),
-      'rules/a/rule.ts': ruleModule(1, 'a.exe', true),
-      'rules/b/rule.ts': ruleModule(2, 'b.exe', true),
-      'rules/c/rule.ts': ruleModule(3, 'c.exe'),
-    });
+    const p = listAndThreeRules();
     await load(p.rules);
     p.write('rules/lists/names.ts', list(['cmd.exe', 'powershell.exe']));
     const edited = await load(p.rules);

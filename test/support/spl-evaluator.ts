@@ -803,16 +803,21 @@ export function evaluateSpl(query: SplQuery, event: Json, meta: SplMeta): boolea
   return evaluateSearch(query.search, event, meta) && query.where.every((w) => evaluateWhere(w, event));
 }
 
-const parsed = new Map<string, SplQuery>();
+/** `parse`, remembering each text's result: the same query is evaluated against many events. */
+function parsedOnce<T>(parse: (text: string) => T): (text: string) => T {
+  const known = new Map<string, T>();
+  return (text) => {
+    let value = known.get(text);
+    if (value === undefined) known.set(text, (value = parse(text)));
+    return value;
+  };
+}
+
+const parsedQuery = parsedOnce(parseSpl);
 
 /** Parses (once) and evaluates an SPL query against an event that came from `meta`'s index. */
 export function splMatches(text: string, event: Json, meta: SplMeta): boolean {
-  let q = parsed.get(text);
-  if (q === undefined) {
-    q = parseSpl(text);
-    parsed.set(text, q);
-  }
-  return evaluateSpl(q, event, meta);
+  return evaluateSpl(parsedQuery(text), event, meta);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -933,14 +938,9 @@ export function evaluateSplPipeline(stages: readonly SplStage[], event: Json, me
   return true;
 }
 
-const parsedPipelines = new Map<string, SplStage[]>();
+const parsedPipeline = parsedOnce(parseSplPipeline);
 
 /** Like splMatches, for pipelines with regex, rex, eval and search commands too. */
 export function splPipelineMatches(text: string, event: Json, meta: SplMeta): boolean {
-  let p = parsedPipelines.get(text);
-  if (p === undefined) {
-    p = parseSplPipeline(text);
-    parsedPipelines.set(text, p);
-  }
-  return evaluateSplPipeline(p, event, meta);
+  return evaluateSplPipeline(parsedPipeline(text), event, meta);
 }
