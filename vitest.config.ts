@@ -11,5 +11,12 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     reporters: ['default'],
+    env: {
+      // Builds the tests run start no type-check servers (src/loader/check-server.ts); the tests
+      // of the server turn it on for their own builds.
+      SIEMC_CHECK_SERVER: 'off',
+      // The user's cache folder (TypeScript's code cache, src/cache/code-cache.ts) inside the repository's .cache/.
+      XDG_CACHE_HOME: fileURLToPath(new URL('./.cache/xdg', import.meta.url)),
+    },
   },
 });

@@ -5,10 +5,19 @@
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { threadId } from 'node:worker_threads';
 
 export function readCacheText(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function readCacheBytes(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
   } catch {
     return undefined;
   }
@@ -29,10 +38,19 @@ export function readCacheJson<T extends { readonly format: string }>(file: strin
 let counter = 0;
 
 export function writeCacheText(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.${++counter}.tmp`;
+  writeCacheFile(file, text);
+}
+
+export function writeCacheBytes(file: string, bytes: Uint8Array): void {
+  writeCacheFile(file, bytes);
+}
+
+function writeCacheFile(file: string, data: string | Uint8Array): void {
+  // The thread too: a build's type-check thread writes to the same folder with its own counter.
+  const tmp = `${file}.${process.pid}.${threadId}.${++counter}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(tmp, text);
+    writeFileSync(tmp, data);
     renameSync(tmp, file);
   } catch {
     // A cache that cannot be written (read-only checkout) only makes the next build slower.

@@ -11,6 +11,7 @@ import { filesUnder } from '../util/files.js';
 import { bundleRules, instantiateBundle } from './bundle.js';
 import { exportedRules, ModuleGraph, NeedsBundle, type ModuleStats } from './modules.js';
 import { checkInWorker, createTypechecker, type Typechecker } from './typecheck.js';
+import { checkWithServer } from './check-client.js';
 import { validateRules } from './validate.js';
 import type { DiagnosticCode } from '../codes.js';
 
@@ -39,8 +40,10 @@ export interface LoadOptions {
   /** A checker kept between loads (watch mode), instead of a new one per load. */
   readonly typechecker?: Typechecker;
   /**
-   * Type-check in a worker thread while the rules run and are tested (one-shot CLI builds: the
-   * check and the rest each take a core). Type errors still win: with any, nothing loaded counts.
+   * Type-check beside the build while the rules run and are tested (one-shot CLI builds: the
+   * check and the rest each take a core): by the rules folder's type-check server when one
+   * answers (./check-server.ts), else in a worker thread. Type errors still win: with any,
+   * nothing loaded counts.
    */
   readonly checkInWorker?: boolean;
   /**
@@ -60,9 +63,7 @@ export async function loadRules(dir: string, options: LoadOptions = {}): Promise
   const files = findRuleFiles(dir);
   const project = projectOf(dir);
   const parallel = options.typecheck !== false && options.checkInWorker === true && options.typechecker === undefined;
-  const checking = parallel
-    ? checkInWorker(files, dir, options.cache === false ? {} : { stateDir: project.rulesCacheDir })
-    : undefined;
+  const checking = parallel ? checkAside(files, dir, options.cache === false ? undefined : project.rulesCacheDir) : undefined;
   // A failed check in the worker must not go unhandled while the rules run.
   checking?.catch(() => undefined);
   if (options.typecheck !== false && !parallel) {
@@ -83,6 +84,12 @@ export async function loadRules(dir: string, options: LoadOptions = {}): Promise
   }
   const stats = modules === undefined ? {} : { modules };
   return failed ? { rules: [], diagnostics: all, ...stats } : { rules, diagnostics: all, ...(inputs === undefined ? {} : { inputs }), ...stats };
+}
+
+/** By the rules folder's type-check server when one answers (./check-server.ts), else in a worker thread. */
+async function checkAside(files: readonly string[], dir: string, stateDir: string | undefined): Promise<Diagnostic[]> {
+  const served = stateDir === undefined ? undefined : await checkWithServer(files, dir, stateDir);
+  return served ?? checkInWorker(files, dir, stateDir === undefined ? {} : { stateDir });
 }
 
 /** Apart from loadRules, so a checker made here (and all it parsed) is garbage before the modules run. */

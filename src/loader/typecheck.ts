@@ -23,6 +23,7 @@ import type ts from 'typescript';
 import { codeFrame, type Diagnostic } from '../diagnostics.js';
 import { readCacheJson, writeCacheJson } from '../cache/store.js';
 import { siemcVersion } from '../cache/version.js';
+import { requireCached, userCodeCacheDir, type CachedModule } from '../cache/code-cache.js';
 import { blankPlainTests } from './test-data.js';
 import type { DiagnosticCode } from '../codes.js';
 
@@ -72,7 +73,7 @@ interface CheckState {
 
 const STATE_FORMAT = 'siemc-typecheck-state/3';
 
-function typescriptVersion(): string {
+export function typescriptVersion(): string {
   const require = createRequire(import.meta.url);
   return (JSON.parse(readFileSync(require.resolve('typescript/package.json'), 'utf8')) as { version: string }).version;
 }
@@ -120,6 +121,11 @@ export interface Typechecker {
   check(files: readonly string[]): Promise<Diagnostic[]>;
   /** The last run's diagnostics when nothing it read has changed since, without starting TypeScript; else undefined. */
   unchanged(files: readonly string[]): Diagnostic[] | undefined;
+  /**
+   * Loads TypeScript and parses and binds what every check reads besides the rules (libraries,
+   * declarations) through one rule file of the last check, so the next check starts from there.
+   */
+  warm(): void;
   /** How the last check ran (for the bench and tests). */
   readonly lastMode: 'unchanged' | 'subset' | 'full' | undefined;
 }
@@ -140,7 +146,7 @@ export function createTypechecker(rulesDir: string, options: TypecheckerOptions 
   /** Rule-side files: for one check, or between checks in watch mode. */
   let ruleCache = new Map<string, Parsed>();
   let memoryState: CheckState | undefined;
-  let tsModule: TS | undefined;
+  let tsModule: CachedModule<TS> | undefined;
   let lastMode: Typechecker['lastMode'];
   const key = hash(JSON.stringify([STATE_FORMAT, siemcVersion(), typescriptVersion(), tsconfig ?? null, tsconfig === undefined ? null : readOrUndefined(tsconfig)]));
 
@@ -299,6 +305,18 @@ export function createTypechecker(rulesDir: string, options: TypecheckerOptions 
     get lastMode() {
       return lastMode;
     },
+    warm() {
+      const root = loadState()?.roots[0];
+      if (root === undefined) return;
+      tsModule ??= requireCached<TS>('typescript', import.meta.url, userCodeCacheDir());
+      const t = tsModule.exports;
+      const { options: compilerOptions } = compilerOptionsFor(t, tsconfig);
+      const program = t.createProgram({ rootNames: [root], options: compilerOptions, host: makeHost(t, compilerOptions, {}, {}) });
+      const file = program.getSourceFile(root);
+      if (file !== undefined) program.getSemanticDiagnostics(file);
+      if (options.keepRuleFiles !== true) ruleCache = new Map();
+      tsModule.save();
+    },
     unchanged(files) {
       const state = loadState();
       const p = state === undefined ? undefined : plan(state, files);
@@ -311,17 +329,22 @@ export function createTypechecker(rulesDir: string, options: TypecheckerOptions 
         lastMode = 'unchanged';
         return diagnosticsOf(state);
       }
-      // require, not import(): Node's ESM loader scans all 9 MB of typescript.js for its exports first (~0.5 s).
-      tsModule ??= createRequire(import.meta.url)('typescript') as TS;
-      if (state !== undefined && p !== undefined) {
-        const result = await checkSubset(tsModule, state, files, p.changed, p.affected);
-        if (result !== undefined) {
-          lastMode = 'subset';
-          return result;
+      // required, not import()ed: Node's ESM loader scans all 9 MB of typescript.js for its exports first (~0.5 s).
+      tsModule ??= requireCached<TS>('typescript', import.meta.url, userCodeCacheDir());
+      const t = tsModule.exports;
+      try {
+        if (state !== undefined && p !== undefined) {
+          const result = await checkSubset(t, state, files, p.changed, p.affected);
+          if (result !== undefined) {
+            lastMode = 'subset';
+            return result;
+          }
         }
+        lastMode = 'full';
+        return checkFull(t, files);
+      } finally {
+        tsModule.save();
       }
-      lastMode = 'full';
-      return checkFull(tsModule, files);
     },
   };
 }

@@ -8,11 +8,11 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function siemc(args: readonly string[], cwd = REPO_DIR): CliResult {
+export function siemc(args: readonly string[], cwd = REPO_DIR, env: Readonly<Record<string, string>> = {}): CliResult {
   const r = spawnSync(process.execPath, ['--import', 'tsx', `${REPO_DIR}src/cli/main.ts`, ...args], {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
