@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../diagnostics.js';
@@ -71,7 +72,12 @@ function start(address: string, rulesDir: string, stateDir: string): void {
   const script = fileURLToPath(new URL(`./check-server.${ext}`, import.meta.url));
   const args = JSON.stringify({ address, rulesDir: resolve(rulesDir), stateDir: resolve(stateDir), parentPid: process.pid, idleMs: IDLE_MS });
   try {
-    const child = spawn(process.execPath, [...loaderOptions(process.execArgv), script, args], { detached: true, stdio: 'ignore', windowsHide: true });
+    // Started outside the project (every path it gets is absolute), as daemons do, so that it
+    // never keeps a folder in use (Windows will not delete a process's working folder); but
+    // from here when a loader is named (siemc run from its sources): Node resolves it from there.
+    const loaders = loaderOptions(process.execArgv);
+    const cwd = loaders.length > 0 ? process.cwd() : tmpdir();
+    const child = spawn(process.execPath, [...loaders, script, args], { cwd, detached: true, stdio: 'ignore', windowsHide: true });
     child.on('error', () => undefined);
     child.unref();
   } catch {
