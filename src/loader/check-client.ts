@@ -4,7 +4,7 @@
  * own, so a server can make a build faster but never changes what the build says.
  */
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
@@ -86,22 +86,30 @@ function start(address: string, rulesDir: string, stateDir: string): void {
 }
 
 /**
- * The type check of `files` by this rules folder's server; undefined when there is none that
- * answers (one is then started for the next build, unless servers are off).
+ * The type check of `files` by this rules folder's server, or undefined at once when there is
+ * no server (one is then started for the next build, unless servers are off): the caller can
+ * start its own check without waiting a turn. The promise gives undefined when the server did
+ * not answer.
  */
-export async function checkWithServer(files: readonly string[], rulesDir: string, stateDir: string): Promise<Diagnostic[] | undefined> {
+export function checkWithServer(files: readonly string[], rulesDir: string, stateDir: string): Promise<Diagnostic[] | undefined> | undefined {
   if (!checkServerWanted()) return undefined;
   const address = addressFor(rulesDir, stateDir);
   if (address === undefined) return undefined;
-  const socket = await open(address);
-  if (!(socket instanceof Error)) {
-    const reply = await ask(socket, { check: files });
-    return reply !== undefined && 'diagnostics' in reply ? reply.diagnostics : undefined;
+  if (!existsSync(address)) {
+    start(address, rulesDir, stateDir);
+    return undefined;
   }
-  // A socket file left by a server that died: nothing listens, so it can go.
-  if (socket.code === 'ECONNREFUSED' && process.platform !== 'win32') rmSync(address, { force: true });
-  if (socket.code === 'ENOENT' || socket.code === 'ECONNREFUSED') start(address, rulesDir, stateDir);
-  return undefined;
+  return (async () => {
+    const socket = await open(address);
+    if (!(socket instanceof Error)) {
+      const reply = await ask(socket, { check: files });
+      return reply !== undefined && 'diagnostics' in reply ? reply.diagnostics : undefined;
+    }
+    // A socket file left by a server that died: nothing listens, so it can go.
+    if (socket.code === 'ECONNREFUSED' && process.platform !== 'win32') rmSync(address, { force: true });
+    if (socket.code === 'ENOENT' || socket.code === 'ECONNREFUSED') start(address, rulesDir, stateDir);
+    return undefined;
+  })();
 }
 
 async function askServer(rulesDir: string, stateDir: string, request: ServerRequest): Promise<ServerReply | undefined> {

@@ -10,8 +10,9 @@ import { projectOf } from '../cache/project.js';
 import { filesUnder } from '../util/files.js';
 import { bundleRules, instantiateBundle } from './bundle.js';
 import { exportedRules, ModuleGraph, NeedsBundle, type ModuleStats } from './modules.js';
-import { checkInWorker, createTypechecker, type Typechecker } from './typecheck.js';
+import { checkInWorker, createTypechecker, ProofFeed, type Typechecker } from './typecheck.js';
 import { checkWithServer } from './check-client.js';
+import type { ProofListener } from './test-data.js';
 import { validateRules } from './validate.js';
 import type { DiagnosticCode } from '../codes.js';
 
@@ -63,7 +64,8 @@ export async function loadRules(dir: string, options: LoadOptions = {}): Promise
   const files = findRuleFiles(dir);
   const project = projectOf(dir);
   const parallel = options.typecheck !== false && options.checkInWorker === true && options.typechecker === undefined;
-  const checking = parallel ? checkAside(files, dir, options.cache === false ? undefined : project.rulesCacheDir) : undefined;
+  const feed = parallel ? new ProofFeed() : undefined;
+  const checking = feed === undefined ? undefined : checkAside(files, dir, options.cache === false ? undefined : project.rulesCacheDir, feed);
   // A failed check in the worker must not go unhandled while the rules run.
   checking?.catch(() => undefined);
   if (options.typecheck !== false && !parallel) {
@@ -73,8 +75,12 @@ export async function loadRules(dir: string, options: LoadOptions = {}): Promise
   const { rules, diagnostics, inputs, modules } = await runRuleModules(
     files,
     project.root,
-    options.cache === false ? {} : { cacheDir: project.cacheDir, reuseResults: options.reuseModules === true },
+    {
+      ...(options.cache === false ? {} : { cacheDir: project.cacheDir, reuseResults: options.reuseModules === true }),
+      ...(feed === undefined ? {} : { onProof: feed.add }),
+    },
   );
+  feed?.flush();
   const all = [...diagnostics, ...validateRules(rules, options.cache === false ? {} : { testCacheFile: join(project.rulesCacheDir, 'test-verdicts.json') })];
   const failed = all.some((d) => d.severity === 'error');
   if (!failed) options.whileChecking?.(rules);
@@ -86,10 +92,18 @@ export async function loadRules(dir: string, options: LoadOptions = {}): Promise
   return failed ? { rules: [], diagnostics: all, ...stats } : { rules, diagnostics: all, ...(inputs === undefined ? {} : { inputs }), ...stats };
 }
 
-/** By the rules folder's type-check server when one answers (./check-server.ts), else in a worker thread. */
-async function checkAside(files: readonly string[], dir: string, stateDir: string | undefined): Promise<Diagnostic[]> {
-  const served = stateDir === undefined ? undefined : await checkWithServer(files, dir, stateDir);
-  return served ?? checkInWorker(files, dir, stateDir === undefined ? {} : { stateDir });
+/**
+ * By the rules folder's type-check server when one answers (./check-server.ts), else in a
+ * worker thread, started at once when there is no server, given the proofs the build makes.
+ */
+async function checkAside(files: readonly string[], dir: string, stateDir: string | undefined, feed: ProofFeed): Promise<Diagnostic[]> {
+  const asking = stateDir === undefined ? undefined : checkWithServer(files, dir, stateDir);
+  const served = asking === undefined ? undefined : await asking;
+  if (served !== undefined) {
+    feed.close();
+    return served;
+  }
+  return checkInWorker(files, dir, stateDir === undefined ? {} : { stateDir }, feed);
 }
 
 /** Apart from loadRules, so a checker made here (and all it parsed) is garbage before the modules run. */
@@ -175,6 +189,8 @@ export interface RunOptions {
   readonly cacheDir?: string;
   /** Reuse module results kept in cacheDir (LoadOptions.reuseModules). */
   readonly reuseResults?: boolean;
+  /** Told each proof of plain test events made while lifting them (ProofFeed). */
+  readonly onProof?: ProofListener;
 }
 
 /**

@@ -35,7 +35,7 @@ import { CachePack } from '../cache/pack.js';
 import { restoreRule, RESULTS_FORMAT, resultKey, storeRule, type ModuleDep, type ModuleResult, type StoredRule } from './module-results.js';
 import { siemcVersion } from '../cache/version.js';
 import { LazySourceMap } from './source-map.js';
-import { LIFTED_TESTS, liftPlainTests } from './test-data.js';
+import { LIFTED_TESTS, liftPlainTests, type ProofListener } from './test-data.js';
 
 const META = '__siemc_import_meta';
 const FORMAT = 'siemc-modules/3';
@@ -99,13 +99,13 @@ function isBuildFailure(e: unknown): e is BuildFailure {
  * Gives esbuild each module's text with its plain test elements lifted out (./test-data.ts),
  * keeping their values by file: esbuild then parses a tenth of a typical rule file.
  */
-function liftTests(texts: ReadonlyMap<string, string>, lifted: Map<string, unknown[]>): Plugin {
+function liftTests(texts: ReadonlyMap<string, string>, lifted: Map<string, unknown[]>, onProof: ProofListener | undefined): Plugin {
   return {
     name: 'siemc-lift-tests',
     setup(b) {
       b.onLoad({ filter: SOURCE }, (args) => {
         // The text the compile key was made from, not the file read again.
-        const { text, values } = liftPlainTests(texts.get(args.path) ?? readFileSync(args.path, 'utf8'));
+        const { text, values } = lift(args.path, texts.get(args.path) ?? readFileSync(args.path, 'utf8'), onProof);
         lifted.set(args.path, values);
         return { contents: text, loader: loaderFor(args.path) };
       });
@@ -136,6 +136,15 @@ export interface ModuleGraphOptions {
   readonly siemcModule: object;
   /** Keep and reuse module results under `<cacheDir>/results` (needs cacheDir). */
   readonly reuseResults?: boolean;
+  /** Told each proof of plain test events made while lifting them (for a type check running meanwhile). */
+  readonly onProof?: ProofListener;
+}
+
+/** liftPlainTests, passing its proof on. */
+function lift(file: string, text: string, onProof: ProofListener | undefined): ReturnType<typeof liftPlainTests> {
+  const lifted = liftPlainTests(text);
+  if (lifted.ranges !== undefined) onProof?.(file, text, lifted.ranges);
+  return lifted;
 }
 
 /** The compiled-module pack of a cache folder, opened once per load. */
@@ -262,7 +271,7 @@ export class ModuleGraph {
       const hit = this.pack?.get(file, key);
       if (hit !== undefined) {
         this.compiled.set(file, hit);
-        if ((hit.lifted ?? 0) > 0) this.lifted.set(file, liftPlainTests(texts.get(file) as string).values);
+        if ((hit.lifted ?? 0) > 0) this.lifted.set(file, lift(file, texts.get(file) as string, this.options.onProof).values);
       } else missing.push({ file, key });
     }
     if (missing.length === 0) return [];
@@ -272,7 +281,7 @@ export class ModuleGraph {
       result = await build({
         ...OPTIONS,
         entryPoints: missing.map((m) => m.file),
-        plugins: [liftTests(texts, this.lifted)],
+        plugins: [liftTests(texts, this.lifted, this.options.onProof)],
         absWorkingDir: this.options.rootDir,
         bundle: false,
         write: false,
@@ -331,7 +340,7 @@ export class ModuleGraph {
     if (known !== undefined) return known;
     const text = readFileSync(file, 'utf8');
     const key = cacheKey(file, text);
-    const lifted = liftPlainTests(text);
+    const lifted = lift(file, text, this.options.onProof);
     this.lifted.set(file, lifted.values);
     const hit = this.pack?.get(file, key);
     if (hit !== undefined) {

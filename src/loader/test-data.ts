@@ -518,11 +518,31 @@ const LINE_BREAK = /\r\n|[\n\r\u2028\u2029]/g;
  * on its last line. A type check reads a tenth of a typical rule file.
  */
 export function blankPlainTests(text: string): string {
-  const proven = provenRanges(text);
-  if (proven === undefined) return text;
+  return blankProven(text, plainTestRanges(text));
+}
+
+/**
+ * Where the proven test elements of a text are, as [start, end) pairs in one flat array: what
+ * blankProven needs, small enough to hand to another thread (a build's type check is given the
+ * proofs its main thread made while lifting, ./typecheck.ts, instead of proving them again).
+ */
+export function plainTestRanges(text: string): number[] {
+  return flatRanges(provenRanges(text));
+}
+
+const flatRanges = (proven: ReturnType<typeof provenRanges>): number[] => proven?.ranges.flatMap(({ start, end }) => [start, end]) ?? [];
+
+/** Told of a proof made (the file, its text, plainTestRanges of it), e.g. to pass it to a type check running meanwhile. */
+export type ProofListener = (file: string, text: string, ranges: readonly number[]) => void;
+
+/** blankPlainTests with the ranges plainTestRanges found in this very text. */
+export function blankProven(text: string, ranges: readonly number[]): string {
+  if (ranges.length === 0) return text;
   const parts: string[] = [];
   let at = 0;
-  for (const { start, end } of proven.ranges) {
+  for (let i = 0; i + 1 < ranges.length; i += 2) {
+    const start = ranges[i] as number;
+    const end = ranges[i + 1] as number;
     parts.push(text.slice(at, start));
     let lineStart = start;
     for (const m of text.slice(start, end).matchAll(LINE_BREAK)) {
@@ -548,11 +568,13 @@ export const LIFTED_TESTS = '__siemc_tests';
  * 15 MB). Every offset, line and column outside the elements is unchanged, so source maps and
  * problem locations are as for the original. An element stays as written where the reference
  * does not fit on one of its lines, or where JSON cannot carry its value (the values are cached
- * as JSON); a text that names `__siemc_tests` itself is left whole.
+ * as JSON); a text that names `__siemc_tests` itself is left whole. `ranges` is the proof
+ * (plainTestRanges of the text), undefined for a text left whole without one.
  */
-export function liftPlainTests(text: string): { text: string; values: unknown[] } {
-  const proven = text.includes(LIFTED_TESTS) ? undefined : provenRanges(text);
-  if (proven === undefined) return { text, values: [] };
+export function liftPlainTests(text: string): { text: string; values: unknown[]; ranges: number[] | undefined } {
+  if (text.includes(LIFTED_TESTS)) return { text, values: [], ranges: undefined };
+  const proven = provenRanges(text);
+  if (proven === undefined) return { text, values: [], ranges: [] };
   const data = new PlainData(proven.tokens);
   const values: unknown[] = [];
   const parts: string[] = [];
@@ -576,5 +598,5 @@ export function liftPlainTests(text: string): { text: string; values: unknown[] 
     at = end;
   }
   parts.push(text.slice(at));
-  return { text: parts.join(''), values };
+  return { text: parts.join(''), values, ranges: flatRanges(proven) };
 }

@@ -7,7 +7,7 @@
 import { transformSync } from 'esbuild';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LIFTED_TESTS, liftPlainTests } from '../../src/loader/test-data.js';
+import { blankPlainTests, blankProven, LIFTED_TESTS, liftPlainTests, plainTestRanges } from '../../src/loader/test-data.js';
 
 /** Runs a module's text (TypeScript, CommonJS after esbuild) and returns its exports. */
 function run(text: string, tests: readonly unknown[] = []): Record<string, unknown> {
@@ -55,9 +55,11 @@ export const r = defineRule({ tests: [{ name: 'b', expect: 'match', event: { k: 
 
   it('leaves an element whose lines are all shorter than the reference, and text naming the parameter', () => {
     const narrow = `${HEADER}export const t: readonly RuleTest[] = [{\nname:\n'a',\nexpect:\n'match',\nevent:\n{}\n}];\n`;
-    expect(liftPlainTests(narrow)).toEqual({ text: narrow, values: [] });
+    // Proven (its proof still goes to the type check), not lifted.
+    expect(liftPlainTests(narrow)).toEqual({ text: narrow, values: [], ranges: plainTestRanges(narrow) });
+    expect(plainTestRanges(narrow)).toHaveLength(2);
     const named = `${HEADER}const ${LIFTED_TESTS} = 1;\nexport const t: readonly RuleTest[] = [{ name: 'a', expect: 'match', event: {} }];\n`;
-    expect(liftPlainTests(named)).toEqual({ text: named, values: [] });
+    expect(liftPlainTests(named)).toEqual({ text: named, values: [], ranges: undefined });
   });
 
   it('leaves values JSON cannot carry exactly (-0, a number too large to be finite)', () => {
@@ -104,6 +106,9 @@ export const r = defineRule({ tests: [{ name: 'b', expect: 'match', event: { k: 
         const negativeZero = (v: unknown): boolean => Object.is(v, -0) || (typeof v === 'object' && v !== null && Object.values(v).some(negativeZero));
         expect(lifted.values).toHaveLength(2 * events.filter(([e]) => !negativeZero(e)).length);
         expect(sameValue(run(lifted.text, lifted.values), run(src))).toBe(true);
+        // Its proof, handed to the type check, blanks as the check's own proof would.
+        expect(lifted.ranges).toEqual(plainTestRanges(src));
+        expect(blankProven(src, lifted.ranges ?? [])).toBe(blankPlainTests(src));
       }),
       { numRuns: 300 },
     );

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { blankPlainTests } from '../../src/loader/test-data.js';
-import { createTypechecker } from '../../src/loader/typecheck.js';
+import { createTypechecker, hash, ProofFeed, type TestProof } from '../../src/loader/typecheck.js';
 import { REPO_DIR } from '../support/rules.js';
 
 function project(files: Record<string, string>): { root: string; rules: string; write: (path: string, text: string) => string } {
@@ -72,6 +72,35 @@ describe('incremental type check', () => {
     const ds = await createTypechecker(p.rules).check([join(p.rules, 'a/rule.ts')]);
     // 'matches' is no verdict and `undefined` is no JSON, in both places a RuleTest array is written.
     expect(ds.map((d) => d.location?.line), ds.map((d) => d.message).join('\n')).toEqual([4, 5, 8, 9]);
+  });
+});
+
+describe('proofs made elsewhere', () => {
+  it('blanks with a proof given for the very text, and proves a text whose hash differs again', async () => {
+    const text = `import { field } from 'siemc';\nexport const c = field('process.nam').exists();\n`;
+    const p = project({ 'rules/a/rule.ts': text });
+    const file = join(p.rules, 'a/rule.ts');
+    // A "proof" covering the misspelt call: used, it hides the error, which shows it was used.
+    const start = text.indexOf("field('process.nam')");
+    const ranges = [start, start + "field('process.nam')".length];
+    const used = await createTypechecker(p.rules, { proofs: new Map([[file, { hash: hash(text), ranges }]]) }).check([file]);
+    expect(used.map((d) => d.code)).not.toContain('SIEMC-TS2345');
+    const stale = await createTypechecker(p.rules, { proofs: new Map([[file, { hash: hash(`${text} `), ranges }]]) }).check([file]);
+    expect(stale.map((d) => [d.location?.line, d.code])).toEqual([[2, 'SIEMC-TS2345']]);
+  });
+
+  it('a feed keeps proofs until a check is attached, then posts them with their texts\' hashes', () => {
+    const feed = new ProofFeed();
+    feed.add('/r/a.ts', 'aaa', [0, 1]);
+    const posted: [string, TestProof][][] = [];
+    feed.attach((proofs) => posted.push(proofs));
+    feed.add('/r/b.ts', 'bbb', []);
+    feed.flush();
+    expect(posted).toEqual([[['/r/a.ts', { hash: hash('aaa'), ranges: [0, 1] }]], [['/r/b.ts', { hash: hash('bbb'), ranges: [] }]]]);
+    feed.close();
+    feed.add('/r/c.ts', 'ccc', []);
+    feed.flush();
+    expect(posted).toHaveLength(2);
   });
 });
 
