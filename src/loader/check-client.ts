@@ -32,23 +32,35 @@ function open(address: string): Promise<Socket | NodeJS.ErrnoException> {
   return new Promise((resolvePromise) => {
     const socket = connect(address);
     socket.once('connect', () => resolvePromise(socket));
-    socket.once('error', (e: NodeJS.ErrnoException) => resolvePromise(e));
+    // Every error, also after connecting (ask() answers for those): an unheard one would end the build.
+    socket.on('error', (e: NodeJS.ErrnoException) => resolvePromise(e));
   });
 }
 
-/** Sends one request and waits for its answer; undefined when the server goes away first. */
+/**
+ * How long a build waits for the server's answer before it checks on its own: a whole check
+ * of 3,000 rules takes ~30 s, so only a server that hangs takes this long.
+ */
+const ANSWER_MS = 5 * 60 * 1000;
+
+/** Sends one request and waits for its answer; undefined when the server goes away or hangs first. */
 function ask(socket: Socket, request: ServerRequest): Promise<ServerReply | undefined> {
   return new Promise((resolvePromise) => {
+    const done = (reply: ServerReply | undefined): void => {
+      clearTimeout(timer);
+      resolvePromise(reply);
+      socket.destroy();
+    };
+    const timer = setTimeout(() => done(undefined), ANSWER_MS);
     lines(socket, (line) => {
       try {
-        resolvePromise(JSON.parse(line) as ServerReply);
+        done(JSON.parse(line) as ServerReply);
       } catch {
-        resolvePromise(undefined);
+        done(undefined);
       }
-      socket.end();
     });
-    socket.once('error', () => resolvePromise(undefined));
-    socket.once('close', () => resolvePromise(undefined));
+    socket.on('error', () => done(undefined));
+    socket.once('close', () => done(undefined));
     socket.write(`${JSON.stringify(request)}\n`);
   });
 }
