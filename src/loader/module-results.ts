@@ -35,6 +35,12 @@ export interface StoredRule {
   readonly rule: unknown;
   /** The origin of every query node, in walk order (they sit beside the tree, src/ir/origins.ts). */
   readonly origins: readonly Origin[];
+  /**
+   * Nodes the query holds in more than one place, as [position, position of its first place],
+   * in walk order: JSON writes each place out, and compiling tells one node under `not` and
+   * outside it ("not expressible") from two equal nodes.
+   */
+  readonly shared?: readonly (readonly [number, number])[];
   readonly digests: RuleDigests;
 }
 
@@ -82,11 +88,16 @@ function walk(node: Node, visit: (n: Node) => void): void {
 export function storeRule(rule: Rule): StoredRule | undefined {
   if (!isPlainData(rule)) return undefined;
   const origins: Origin[] = [];
+  const first = new Map<Node, number>();
+  const shared: [number, number][] = [];
   walk(rule.query, (n) => {
     const at = originOf(n);
+    const known = first.get(n);
+    if (known === undefined) first.set(n, origins.length);
+    else shared.push([origins.length, known]);
     origins.push(at === undefined ? null : [at.file, at.line, at.column]);
   });
-  return { rule, origins, digests: ruleDigests(rule) };
+  return { rule, origins, digests: ruleDigests(rule), ...(shared.length === 0 ? {} : { shared }) };
 }
 
 function deepFreeze<T>(value: T): T {
@@ -97,11 +108,31 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** The parsed query with each node stored in several places made one object again (StoredRule.shared). */
+function reshare(query: Node, shared: readonly (readonly [number, number])[]): Node {
+  if (shared.length === 0) return query;
+  const sameAs = new Map(shared.map(([at, firstAt]) => [at, firstAt]));
+  const byPosition: Node[] = [];
+  let position = 0;
+  const visit = (node: Node): Node => {
+    const here = position++;
+    // Its own copy is walked all the same: the positions after it count every place.
+    const before = children(node);
+    const after = before.map(visit);
+    // Parsed JSON, so a copy with other children is the same node but for them.
+    const rebuilt: Node = after.every((c, i) => c === before[i]) ? node : node.kind === 'not' ? { ...node, child: after[0] as Node } : { ...(node as Extract<Node, { children: readonly Node[] }>), children: after };
+    byPosition[here] = rebuilt;
+    const firstAt = sameAs.get(here);
+    return firstAt === undefined ? rebuilt : (byPosition[firstAt] as Node);
+  };
+  return visit(query);
+}
+
 /** The rule again, as defineRule made it: frozen, its query nodes frozen and with their origins. */
 export function restoreRule(stored: StoredRule): Rule {
   // The parsed cache entry itself: it is read once per build and never changed.
   const data = stored.rule as Rule;
-  const query = deepFreeze(data.query ?? and([]));
+  const query = deepFreeze(reshare(data.query ?? and([]), stored.shared ?? []));
   let i = 0;
   walk(query, (n) => {
     const at = stored.origins[i++];

@@ -122,4 +122,25 @@ describe('cached module results', () => {
     expect(again.diagnostics).toEqual(fresh.diagnostics);
     rmSync(p.root, { recursive: true, force: true });
   });
+
+  it('keeps a node written in two places one node, so compiling it under not and outside gives the same directions', async () => {
+    const rule = `import { all, any, defineRule, field, not } from 'siemc';
+const c = field('process.command_line').matches('svc[0-9]+');
+export const r = defineRule({ id: '${id(9)}', ${META},
+  query: all(field('host.name').exists(), any(c, not(c))),
+  tests: [{ name: 'x', expect: 'match', event: { host: { name: 'h' }, process: { command_line: 'svc1' } } }],
+});
+`;
+    const p = project({ 'rules/a/rule.ts': rule });
+    const fresh = await load(p.rules);
+    expect(fresh.diagnostics).toEqual([]);
+    const again = await load(p.rules);
+    expect(again.modules).toEqual({ ran: 0, reused: 1 });
+    const directions = (r: LoadResult) => compileRules(r.rules, backends).diagnostics.map((d) => [d.target, d.code, d.clause, d.direction]);
+    // Some target approximates the regex, and says so for the node under both polarities.
+    expect(directions(fresh).some(([, , , direction]) => direction === 'not expressible')).toBe(true);
+    expect(directions(again)).toEqual(directions(fresh));
+    const [a, b] = ((again.rules[0]?.query as { children: readonly Node[] }).children[1] as { children: readonly Node[] }).children;
+    expect((b as { child: Node }).child).toBe(a);
+  });
 });
