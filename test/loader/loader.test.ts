@@ -103,4 +103,13 @@ describe('rule loader', () => {
     expect(diagnostics[0]?.message).toContain(`${join(p.rules, 'b/rule.ts')} failed to load:`);
     expect(diagnostics[0]?.location?.line).toBe(1);
   });
+
+  it('names every module that does not compile, however many compile passes the folder takes', async () => {
+    // 250 modules: esbuild compiles them 100 per pass; the broken ones sit in the first and the last.
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 250; i++) files[`rules/m${String(i).padStart(3, '0')}.ts`] = i === 5 || i === 240 ? 'export const x = ;\n' : `export const x${i} = ${i};\n`;
+    const p = project(files);
+    const { diagnostics } = await loadRules(p.rules, { typecheck: false, cache: false });
+    expect(diagnostics.map((d) => d.message.split(' failed to load')[0])).toEqual([join(p.rules, 'm005.ts'), join(p.rules, 'm240.ts')]);
+  });
 });
