@@ -13,9 +13,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { RuleProblem } from '../dsl/problems.js';
-import { and, isLeaf, type Node } from '../ir/nodes.js';
-import { originOf, setOrigin } from '../ir/origins.js';
-import type { SourceLocation } from '../model/location.js';
+import { and } from '../ir/nodes.js';
+import { restoreQuery, shapeOf, type QueryShape } from '../ir/portable.js';
 import type { Rule } from '../model/rule.js';
 import { ruleDigests, seedRuleKeys, type RuleDigests } from '../cache/rule-key.js';
 import { siemcVersion } from '../cache/version.js';
@@ -28,19 +27,10 @@ export type ModuleDep =
   | { readonly kind: 'module'; readonly specifier: string; readonly file: string }
   | { readonly kind: 'json'; readonly specifier: string; readonly file: string };
 
-type Origin = readonly [string, number, number] | null;
-
-export interface StoredRule {
+/** A rule as plain data, with its query's shape (src/ir/portable.ts). */
+export interface StoredRule extends QueryShape {
   /** The rule as JSON, its query among it. */
   readonly rule: unknown;
-  /** The origin of every query node, in walk order (they sit beside the tree, src/ir/origins.ts). */
-  readonly origins: readonly Origin[];
-  /**
-   * Nodes the query holds in more than one place, as [position, position of its first place],
-   * in walk order: JSON writes each place out, and compiling tells one node under `not` and
-   * outside it ("not expressible") from two equal nodes.
-   */
-  readonly shared?: readonly (readonly [number, number])[];
   readonly digests: RuleDigests;
 }
 
@@ -74,71 +64,17 @@ export function isPlainData(value: unknown, depth = 0): boolean {
   return true;
 }
 
-function children(node: Node): readonly Node[] {
-  if (isLeaf(node)) return [];
-  return node.kind === 'not' ? [node.child] : node.children;
-}
-
-function walk(node: Node, visit: (n: Node) => void): void {
-  visit(node);
-  for (const c of children(node)) walk(c, visit);
-}
-
 /** The rule as stored, or undefined when it is not plain data. */
 export function storeRule(rule: Rule): StoredRule | undefined {
   if (!isPlainData(rule)) return undefined;
-  const origins: Origin[] = [];
-  const first = new Map<Node, number>();
-  const shared: [number, number][] = [];
-  walk(rule.query, (n) => {
-    const at = originOf(n);
-    const known = first.get(n);
-    if (known === undefined) first.set(n, origins.length);
-    else shared.push([origins.length, known]);
-    origins.push(at === undefined ? null : [at.file, at.line, at.column]);
-  });
-  return { rule, origins, digests: ruleDigests(rule), ...(shared.length === 0 ? {} : { shared }) };
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-/** The parsed query with each node stored in several places made one object again (StoredRule.shared). */
-function reshare(query: Node, shared: readonly (readonly [number, number])[]): Node {
-  if (shared.length === 0) return query;
-  const sameAs = new Map(shared.map(([at, firstAt]) => [at, firstAt]));
-  const byPosition: Node[] = [];
-  let position = 0;
-  const visit = (node: Node): Node => {
-    const here = position++;
-    // Its own copy is walked all the same: the positions after it count every place.
-    const before = children(node);
-    const after = before.map(visit);
-    // Parsed JSON, so a copy with other children is the same node but for them.
-    const rebuilt: Node = after.every((c, i) => c === before[i]) ? node : node.kind === 'not' ? { ...node, child: after[0] as Node } : { ...(node as Extract<Node, { children: readonly Node[] }>), children: after };
-    byPosition[here] = rebuilt;
-    const firstAt = sameAs.get(here);
-    return firstAt === undefined ? rebuilt : (byPosition[firstAt] as Node);
-  };
-  return visit(query);
+  return { rule, ...shapeOf(rule.query), digests: ruleDigests(rule) };
 }
 
 /** The rule again, as defineRule made it: frozen, its query nodes frozen and with their origins. */
 export function restoreRule(stored: StoredRule): Rule {
   // The parsed cache entry itself: it is read once per build and never changed.
   const data = stored.rule as Rule;
-  const query = deepFreeze(reshare(data.query ?? and([]), stored.shared ?? []));
-  let i = 0;
-  walk(query, (n) => {
-    const at = stored.origins[i++];
-    if (at !== undefined && at !== null) setOrigin(n, { file: at[0], line: at[1], column: at[2] } satisfies SourceLocation);
-  });
-  const rule = Object.freeze({ ...data, query });
+  const rule = Object.freeze({ ...data, query: restoreQuery(data.query ?? and([]), stored) });
   seedRuleKeys(rule, stored.digests);
   return rule;
 }
