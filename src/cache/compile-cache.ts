@@ -14,6 +14,7 @@
 import { join } from 'node:path';
 import type { Backend } from '../backends/backend.js';
 import { compileRules, type CompileOptions, type CompileResult, type TargetOutput } from '../compile.js';
+import { compileEach } from '../compile-helper.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Rule } from '../model/rule.js';
 import { CachePack } from './pack.js';
@@ -54,6 +55,10 @@ export function compileRulesCached(
   const config = options.config ?? {};
   let reused = 0;
   const pack = new CachePack<Entry>(join(cacheDir, 'compiled', 'meta'), FORMAT);
+  // Rules with nothing cached, compiled together, on two threads when there are many (../compile-helper.ts).
+  const uncached = rules.filter((rule) => pack.get(String(rule.id), ruleKeys(rule).compile(config)) === undefined);
+  const each = compileEach(uncached, targets, { ...options, strict: false });
+  const compiledNow = new Map(uncached.map((rule, i) => [rule, each[i] as CompileResult]));
   for (const rule of rules) {
     const id = String(rule.id);
     const key = ruleKeys(rule).compile(config);
@@ -62,7 +67,7 @@ export function compileRulesCached(
     const missing = targets.filter((t) => known[t.name] === undefined);
     let fresh: Record<string, string> | undefined;
     if (missing.length > 0) {
-      const compiled = compileRules([rule], missing, { ...options, strict: false });
+      const compiled = compiledNow.get(rule) ?? compileRules([rule], missing, { ...options, strict: false });
       fresh = {};
       for (const backend of missing) {
         fresh[backend.name] = compiled.outputs.find((o) => o.backend === backend)?.text ?? '';

@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import type { RuleProblem } from '../dsl/problems.js';
 import { and } from '../ir/nodes.js';
 import { restoreQuery, shapeOf, type QueryShape } from '../ir/portable.js';
+import { isPlainData } from '../util/plain-data.js';
 import type { Rule } from '../model/rule.js';
 import { ruleDigests, seedRuleKeys, type RuleDigests } from '../cache/rule-key.js';
 import { siemcVersion } from '../cache/version.js';
@@ -45,23 +46,6 @@ export interface ModuleResult {
   readonly defined: readonly StoredRule[];
   /** The rules among its exports, in source order, as [module that built it, its index there]. */
   readonly exported: readonly (readonly [string, number])[];
-}
-
-/** True when JSON carries `value` back exactly (plain objects and arrays, finite numbers, no undefined). */
-export function isPlainData(value: unknown, depth = 0): boolean {
-  if (depth > 200) return false;
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
-  if (typeof value !== 'object') return false;
-  if (Object.getOwnPropertySymbols(value).length > 0) return false;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!(i in value) || !isPlainData(value[i], depth + 1)) return false;
-    return Object.keys(value).length === value.length;
-  }
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return false;
-  for (const v of Object.values(value)) if (!isPlainData(v, depth + 1)) return false;
-  return true;
 }
 
 /** The rule as stored, or undefined when it is not plain data. */

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { backends } from '../../src/backends/registry.js';
+import { compileRules, type CompileResult } from '../../src/compile.js';
+import { compileEach } from '../../src/compile-helper.js';
+import { loadRules } from '../../src/loader/load.js';
+import { ruleModule, workspace, writeRules } from '../support/workspace.js';
+
+const SHARED = `import { all, any, defineRule, field, not } from 'siemc';
+const c = field('process.command_line').matches('svc[0-9]+');
+export const shared = defineRule({ id: '00000000-0000-4000-8000-ffffffffffff', name: 'shared', description: 'd', author: ['t'], license: 'Apache-2.0',
+  severity: 'low', riskScore: 1, schedule: { interval: '5m', from: 'now-9m' }, maxSignals: 1, index: ['logs-*'], tags: [], mitre: [], references: [],
+  falsePositives: [], version: 1, query: all(field('host.name').exists(), any(c, not(c))),
+  tests: [{ name: 'x', expect: 'match', event: { host: { name: 'h' }, process: { command_line: 'svc1' } } }] });
+`;
+
+const plain = (results: readonly CompileResult[]) =>
+  results.map((r) => ({ outputs: r.outputs.map((o) => [o.rule.id, o.backend.name, o.text]), diagnostics: r.diagnostics }));
+
+describe('compiling on two threads', () => {
+  it('gives for every rule what compiling it alone gives, whichever thread took it', async () => {
+    const dir = workspace();
+    const rules = writeRules(dir, { 'a.ts': ruleModule(300, 'a'), 'shared.ts': SHARED, 'b.ts': ruleModule(300, 'b', 300) });
+    const loaded = await loadRules(rules, { typecheck: false, cache: false });
+    expect(loaded.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const config = { accept: [{ code: 'SIEMC-A306' as const, target: 'sigma', reason: 'tests' }] };
+    const stats = { helped: 0 };
+    const both = compileEach(loaded.rules, backends, { config }, { helperFrom: 2, stats });
+    const alone = loaded.rules.map((rule) => compileRules([rule], backends, { config }));
+    expect(plain(both)).toEqual(plain(alone));
+    expect(both.every((r, i) => r.outputs.every((o) => o.rule === loaded.rules[i]))).toBe(true);
+  });
+
+  it('the helper alone compiles as this thread does', async () => {
+    const dir = workspace();
+    const rules = writeRules(dir, { 'a.ts': ruleModule(20, 'a'), 'shared.ts': SHARED });
+    const loaded = await loadRules(rules, { typecheck: false, cache: false });
+    const stats = { helped: 0 };
+    const helped = compileEach(loaded.rules, backends, {}, { helperFrom: 2, stats, helperFirst: true });
+    expect(stats.helped).toBe(loaded.rules.length);
+    expect(plain(helped)).toEqual(plain(loaded.rules.map((rule) => compileRules([rule], backends, {}))));
+  });
+});
