@@ -6,18 +6,19 @@
  * take the next rule from one shared counter, so neither waits for the other while there is
  * work, and the helper, which starts later, simply takes fewer.
  *
- * A rule crosses to the helper as a structured clone with its query's shape (src/ir/portable.ts:
- * origins, shared nodes), without its test events, which no backend reads. The helper answers
+ * A rule crosses to the helper as JSON with its query's shape (src/ir/portable.ts: origins,
+ * shared nodes), without its test events, which no backend reads. The helper answers
  * with the output texts and diagnostics, which are plain data; the caller gets, for each rule
  * in order, exactly what compileRules([rule], targets, options) gives. A rule that is not plain
  * data, and every rule the helper could not answer for, is compiled here.
  */
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import type { Backend } from './backends/backend.js';
 import { compileRules, type CompileOptions, type CompileResult } from './compile.js';
 import type { Diagnostic } from './diagnostics.js';
 import { shapeOf, type QueryShape } from './ir/portable.js';
 import { isPlainData } from './util/plain-data.js';
+import { siblingWorker } from './util/sibling-worker.js';
 import type { Rule } from './model/rule.js';
 
 /** Below this many rules the helper's start (~0.2 s) costs more than it gives. */
@@ -56,15 +57,12 @@ function portable(rule: Rule): PortableRule {
 const HELPER_HEAP_MB = 96;
 
 function startHelper(job: HelperJob, port: MessagePort): Worker | undefined {
-  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  const entry = new URL(`./compile-helper-worker.${ext}`, import.meta.url);
-  const options = { workerData: { job, port }, transferList: [port], resourceLimits: { maxOldGenerationSizeMb: HELPER_HEAP_MB } };
   try {
-    // From the sources without a TypeScript loader to inherit (vitest): the helper registers tsx first.
-    const worker =
-      ext === 'ts' && !process.execArgv.some((a) => a.includes('tsx'))
-        ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`, { ...options, eval: true })
-        : new Worker(entry, options);
+    const worker = siblingWorker(import.meta.url, 'compile-helper-worker', {
+      workerData: { job, port },
+      transferList: [port],
+      resourceLimits: { maxOldGenerationSizeMb: HELPER_HEAP_MB },
+    });
     // A helper that fails leaves its rules to this thread (compileEach); the error must not end the process.
     worker.on('error', () => undefined);
     return worker;

@@ -8,11 +8,7 @@ import { dirname } from 'node:path';
 import { threadId } from 'node:worker_threads';
 
 export function readCacheText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return readCacheBytes(file)?.toString('utf8');
 }
 
 export function readCacheBytes(file: string): Buffer | undefined {

@@ -18,13 +18,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type ts from 'typescript';
 import { codeFrame, type Diagnostic } from '../diagnostics.js';
 import { readCacheJson, writeCacheJson } from '../cache/store.js';
 import { siemcVersion } from '../cache/version.js';
 import { requireCached, userCodeCacheDir, type CachedModule } from '../cache/code-cache.js';
 import { blankPlainTests, blankProven, type ProofListener } from './test-data.js';
+import { siblingWorker } from '../util/sibling-worker.js';
 import type { DiagnosticCode } from '../codes.js';
 
 type TS = typeof ts;
@@ -79,6 +79,9 @@ interface CheckState {
 }
 
 const STATE_FORMAT = 'siemc-typecheck-state/3';
+
+/** Required, not import()ed: Node's ESM loader scans all 9 MB of typescript.js for its exports first (~0.5 s). */
+const loadTypescript = (): CachedModule<TS> => requireCached<TS>('typescript', import.meta.url, userCodeCacheDir());
 
 export function typescriptVersion(): string {
   const require = createRequire(import.meta.url);
@@ -328,7 +331,7 @@ export function createTypechecker(rulesDir: string, options: TypecheckerOptions 
     warm() {
       const root = loadState()?.roots[0];
       if (root === undefined) return;
-      tsModule ??= requireCached<TS>('typescript', import.meta.url, userCodeCacheDir());
+      tsModule ??= loadTypescript();
       const t = tsModule.exports;
       const { options: compilerOptions } = compilerOptionsFor(t, tsconfig);
       const program = t.createProgram({ rootNames: [root], options: compilerOptions, host: makeHost(t, compilerOptions, {}, {}) });
@@ -349,8 +352,7 @@ export function createTypechecker(rulesDir: string, options: TypecheckerOptions 
         lastMode = 'unchanged';
         return diagnosticsOf(state);
       }
-      // required, not import()ed: Node's ESM loader scans all 9 MB of typescript.js for its exports first (~0.5 s).
-      tsModule ??= requireCached<TS>('typescript', import.meta.url, userCodeCacheDir());
+      tsModule ??= loadTypescript();
       const t = tsModule.exports;
       try {
         if (state !== undefined && p !== undefined) {
@@ -455,13 +457,11 @@ export class ProofFeed {
 
 /**
  * Type-checks the rule files once in a worker thread, so a build can run its rules meanwhile.
- * The worker is this module's sibling of the same kind (dist/*.js, or src/*.ts under a loader
- * that workers inherit, such as `node --import tsx`).
+ * The worker is this module's sibling (src/util/sibling-worker.ts).
  */
 export async function checkInWorker(files: readonly string[], rulesDir: string, options: TypecheckerOptions = {}, feed?: ProofFeed): Promise<Diagnostic[]> {
   const result = await new Promise<Diagnostic[] | undefined>((resolvePromise, reject) => {
-    const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-    const worker = new Worker(new URL(`./typecheck-worker.${ext}`, import.meta.url), {
+    const worker = siblingWorker(import.meta.url, 'typecheck-worker', {
       workerData: { rulesDir, options, files },
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
