@@ -18,8 +18,8 @@ const answer = (a: HelperAnswer): void => {
   Atomics.add(shared, ANSWERED, 1);
   Atomics.notify(shared, ANSWERED);
 };
-for (let i = Atomics.add(shared, NEXT, 1); i < job.rules.length; i = Atomics.add(shared, NEXT, 1)) {
-  const item = job.rules[i];
+for (let i = Atomics.add(shared, NEXT, 1); i < job.offset + job.rules.length; i = Atomics.add(shared, NEXT, 1)) {
+  const item = job.rules[i - job.offset];
   // A target this thread does not know: the main thread compiles the rule.
   if (item === null || item === undefined || targets.length !== job.targets.length) {
     answer({ i });

@@ -2,9 +2,11 @@
  * compileRules one rule at a time, with a helper thread taking rules too when there are many.
  *
  * Why: in a cold build of 1,000 rules the type check ends about 2.5 s before the main thread
- * has compiled every rule to five targets, and one of the two cores then idles. Both threads
- * take the next rule from one shared counter, so neither waits for the other while there is
- * work, and the helper, which starts later, simply takes fewer.
+ * has compiled every rule to five targets, and one of the two cores then idles. The helper
+ * starts once a core is free (the build's type-check worker has ended: before that, a third
+ * thread only shares the two cores, and its memory adds to the worker's at the build's peak),
+ * while enough rules are left. Both threads take the next rule from one shared counter, so
+ * neither waits for the other while there is work.
  *
  * A rule crosses to the helper as JSON with its query's shape (src/ir/portable.ts: origins,
  * shared nodes), without its test events, which no backend reads. The helper answers
@@ -21,7 +23,7 @@ import { isPlainData } from './util/plain-data.js';
 import { siblingWorker } from './util/sibling-worker.js';
 import type { Rule } from './model/rule.js';
 
-/** Below this many rules the helper's start (~0.2 s) costs more than it gives. */
+/** Below this many rules left to compile the helper's start (~0.2 s) costs more than it gives. */
 export const HELPER_FROM = 200;
 
 /** How long to wait for an answer the helper owes before compiling the rule here instead. */
@@ -42,7 +44,9 @@ export const NEXT = 0;
 export const ANSWERED = 1;
 
 export interface HelperJob {
+  /** The rules from `offset` on (the counter counts from 0). */
   readonly rules: readonly PortableRule[];
+  readonly offset: number;
   readonly targets: readonly string[];
   readonly options: CompileOptions;
   readonly counters: SharedArrayBuffer;
@@ -72,8 +76,10 @@ function startHelper(job: HelperJob, port: MessagePort): Worker | undefined {
 }
 
 export interface EachOptions {
-  /** The fewest rules for which a helper starts (default HELPER_FROM). */
+  /** The fewest rules left for which a helper starts (default HELPER_FROM). */
   readonly helperFrom?: number;
+  /** The helper starts once this is true (checked before each rule; default: at once). */
+  readonly coreFree?: () => boolean;
   /** Counts the rules the helper compiled (for tests and the bench). */
   readonly stats?: { helped: number };
   /** This thread takes no rule before the helper has answered for all it could (tests). */
@@ -84,18 +90,32 @@ export interface EachOptions {
 export function compileEach(rules: readonly Rule[], targets: readonly Backend[], options: CompileOptions, each: EachOptions = {}): CompileResult[] {
   const results: (CompileResult | undefined)[] = new Array<CompileResult | undefined>(rules.length);
   const here = (i: number): CompileResult => compileRules([rules[i] as Rule], targets, options);
-  if (rules.length < (each.helperFrom ?? HELPER_FROM)) return rules.map((_, i) => here(i));
+  const helperFrom = each.helperFrom ?? HELPER_FROM;
+  if (rules.length < helperFrom) return rules.map((_, i) => here(i));
   const counters = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
   const shared = new Int32Array(counters);
   const { port1, port2 } = new MessageChannel();
-  const worker = startHelper({ rules: rules.map(portable), targets: targets.map((t) => t.name), options, counters }, port2);
+  let worker: Worker | undefined;
+  let started = false;
+  // The helper takes rules from `from` on: the counter is past every rule this thread took.
+  const start = (from: number): void => {
+    started = true;
+    worker = startHelper({ rules: rules.slice(from).map(portable), offset: from, targets: targets.map((t) => t.name), options, counters }, port2);
+  };
+  const coreFree = each.coreFree ?? (() => true);
   try {
-    if (each.helperFirst !== true) for (let i = Atomics.add(shared, NEXT, 1); i < rules.length; i = Atomics.add(shared, NEXT, 1)) results[i] = here(i);
-    // The helper's rules: its answers, as they come, waiting on its counter between them.
-    let owed = results.reduce((n, r) => n - (r === undefined ? 0 : 1), rules.length);
+    if (each.helperFirst === true) start(0);
+    else
+      for (let i = Atomics.add(shared, NEXT, 1); i < rules.length; i = Atomics.add(shared, NEXT, 1)) {
+        if (!started && rules.length - i >= helperFrom && coreFree()) start(i + 1);
+        results[i] = here(i);
+      }
+    // The helper's rules: its answers, as they come, waiting on its counter between them. A
+    // helper that stopped (failed, out of memory) cannot say so while this thread does not
+    // yield: after PATIENCE_MS without an answer, what it owes is compiled here.
+    let owed = worker === undefined ? 0 : results.reduce((n, r) => n - (r === undefined ? 0 : 1), rules.length);
     let waitedMs = 0;
-    // threadId is -1 once the helper has stopped (failed, out of memory), before its 'exit' event.
-    while (owed > 0 && worker !== undefined && worker.threadId !== -1 && waitedMs < PATIENCE_MS) {
+    while (owed > 0 && waitedMs < PATIENCE_MS) {
       const answered = Atomics.load(shared, ANSWERED);
       const message = receiveMessageOnPort(port1) as { message: HelperAnswer } | undefined;
       if (message === undefined) {
@@ -119,6 +139,7 @@ export function compileEach(rules: readonly Rule[], targets: readonly Backend[],
     }
   } finally {
     port1.close();
+    if (worker === undefined) port2.close();
     void worker?.terminate();
   }
   return results.map((r, i) => r ?? here(i));

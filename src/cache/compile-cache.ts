@@ -14,7 +14,7 @@
 import { join } from 'node:path';
 import type { Backend } from '../backends/backend.js';
 import { compileRules, type CompileOptions, type CompileResult, type TargetOutput } from '../compile.js';
-import { compileEach } from '../compile-helper.js';
+import { compileEach, type EachOptions } from '../compile-helper.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Rule } from '../model/rule.js';
 import { CachePack } from './pack.js';
@@ -49,6 +49,7 @@ export function compileRulesCached(
   targets: readonly Backend[],
   options: CompileOptions,
   cacheDir: string,
+  each: EachOptions = {},
 ): CompileResult & { readonly stats: CacheStats } {
   const outputs: TargetOutput[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -57,8 +58,8 @@ export function compileRulesCached(
   const pack = new CachePack<Entry>(join(cacheDir, 'compiled', 'meta'), FORMAT);
   // Rules with nothing cached, compiled together, on two threads when there are many (../compile-helper.ts).
   const uncached = rules.filter((rule) => pack.get(String(rule.id), ruleKeys(rule).compile(config)) === undefined);
-  const each = compileEach(uncached, targets, { ...options, strict: false });
-  const compiledNow = new Map(uncached.map((rule, i) => [rule, each[i] as CompileResult]));
+  const answers = compileEach(uncached, targets, { ...options, strict: false }, each);
+  const compiledNow = new Map(uncached.map((rule, i) => [rule, answers[i] as CompileResult]));
   for (const rule of rules) {
     const id = String(rule.id);
     const key = ruleKeys(rule).compile(config);

@@ -51,14 +51,16 @@ export function buildCommand(setExit: (code: number) => void): CommandModule {
         return setExit(0);
       }
 
-      const compile = (rs: readonly Rule[]) => compileRulesCached(rs, targets, { strict: args.strict, config }, project.cacheDir);
+      const compile = (rs: readonly Rule[], coreFree?: () => boolean) =>
+        compileRulesCached(rs, targets, { strict: args.strict, config }, project.cacheDir, coreFree === undefined ? {} : { coreFree });
       // The rules compile while the type check runs in its worker; a failed check discards this.
       let compiled: ReturnType<typeof compile> | undefined;
       let loaded: LoadResult | undefined;
       const rules = await loadOrReport(rulesDir, args.format, {
         checkInWorker: true,
         reuseModules: true,
-        whileChecking: (rs) => (compiled = compile(rs)),
+        stopEsbuild: true,
+        whileChecking: (rs, coreFree) => (compiled = compile(rs, coreFree)),
         onResult: (r) => (loaded = r),
       });
       const modules = loaded?.modules;

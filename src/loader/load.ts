@@ -50,14 +50,18 @@ export interface LoadOptions {
   /**
    * Work on the loaded rules that may overlap the type check (compiling them); runs only when
    * the rules loaded without errors, and its results must be discarded when the check fails.
+   * `coreFree` turns true once no worker thread of this build is checking (a second thread of
+   * its own then has a core).
    */
-  readonly whileChecking?: (rules: readonly Rule[]) => void;
+  readonly whileChecking?: (rules: readonly Rule[], coreFree: () => boolean) => void;
   /**
    * Reuse what each rule module produced last time (./module-results.ts), so only modules whose
    * source or imports changed run (builds; needs the cache). Off by default: a caller loading
    * rules to inspect them gets every module run.
    */
   readonly reuseModules?: boolean;
+  /** Stop esbuild's service once the modules are compiled (ModuleGraphOptions.stopEsbuild: the CLI's build, which owns the process). */
+  readonly stopEsbuild?: boolean;
 }
 
 export async function loadRules(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
@@ -78,12 +82,13 @@ export async function loadRules(dir: string, options: LoadOptions = {}): Promise
     {
       ...(options.cache === false ? {} : { cacheDir: project.cacheDir, reuseResults: options.reuseModules === true }),
       ...(feed === undefined ? {} : { onProof: feed.add }),
+      ...(options.stopEsbuild === true ? { stopEsbuild: true } : {}),
     },
   );
   feed?.flush();
   const all = [...diagnostics, ...validateRules(rules, options.cache === false ? {} : { testCacheFile: join(project.rulesCacheDir, 'test-verdicts.json') })];
   const failed = all.some((d) => d.severity === 'error');
-  if (!failed) options.whileChecking?.(rules);
+  if (!failed) options.whileChecking?.(rules, () => feed?.checkingHere() !== true);
   if (checking !== undefined) {
     const typeErrors = await checking;
     if (typeErrors.length > 0) return { rules: [], diagnostics: typeErrors };
@@ -191,6 +196,8 @@ export interface RunOptions {
   readonly reuseResults?: boolean;
   /** Told each proof of plain test events made while lifting them (ProofFeed). */
   readonly onProof?: ProofListener;
+  /** ModuleGraphOptions.stopEsbuild. */
+  readonly stopEsbuild?: boolean;
 }
 
 /**

@@ -428,6 +428,8 @@ export class ProofFeed {
   private pending: [string, string, readonly number[]][] = [];
   private post: ((proofs: [string, TestProof][]) => void) | undefined;
   private closed = false;
+  /** Slot 0 turns 1 when the worker's check has ended (it sets it: this thread may not yield before). */
+  private ended: Int32Array | undefined;
 
   readonly add: ProofListener = (file, text, ranges) => {
     if (this.closed) return;
@@ -435,9 +437,15 @@ export class ProofFeed {
     if (this.post !== undefined && this.pending.length >= 64) this.flush();
   };
 
-  attach(post: (proofs: [string, TestProof][]) => void): void {
+  attach(post: (proofs: [string, TestProof][]) => void, ended?: Int32Array): void {
     this.post = post;
+    this.ended = ended;
     this.flush();
+  }
+
+  /** True while a worker thread of this process is checking: it holds a core (and its memory) until then. */
+  checkingHere(): boolean {
+    return this.ended !== undefined && !this.closed && Atomics.load(this.ended, 0) === 0;
   }
 
   /** Posts what is pending (when attached). */
@@ -461,11 +469,12 @@ export class ProofFeed {
  */
 export async function checkInWorker(files: readonly string[], rulesDir: string, options: TypecheckerOptions = {}, feed?: ProofFeed): Promise<Diagnostic[]> {
   const result = await new Promise<Diagnostic[] | undefined>((resolvePromise, reject) => {
+    const ended = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
     const worker = siblingWorker(import.meta.url, 'typecheck-worker', {
-      workerData: { rulesDir, options, files },
+      workerData: { rulesDir, options, files, ended },
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
-    feed?.attach((proofs) => worker.postMessage({ proofs }));
+    feed?.attach((proofs) => worker.postMessage({ proofs }), new Int32Array(ended));
     worker.once('exit', () => feed?.close());
     worker.once('message', (m: { diagnostics?: Diagnostic[]; error?: string }) => {
       void worker.terminate();

@@ -39,4 +39,25 @@ describe('compiling on two threads', () => {
     expect(stats.helped).toBe(loaded.rules.length);
     expect(plain(helped)).toEqual(plain(loaded.rules.map((rule) => compileRules([rule], backends, {}))));
   });
+
+  it('starts the helper only once a core is free, for the rules left, and gives the same', async () => {
+    const dir = workspace();
+    const rules = writeRules(dir, { 'a.ts': ruleModule(300, 'a'), 'shared.ts': SHARED });
+    const loaded = await loadRules(rules, { typecheck: false, cache: false });
+    const alone = plain(loaded.rules.map((rule) => compileRules([rule], backends, {})));
+    // Never free: this thread compiles everything.
+    const never = { helped: 0 };
+    expect(plain(compileEach(loaded.rules, backends, {}, { helperFrom: 2, stats: never, coreFree: () => false }))).toEqual(alone);
+    expect(never.helped).toBe(0);
+    // Free after 100 rules: the helper takes from the rules left (the counter is past the rest).
+    let asked = 0;
+    const late = compileEach(loaded.rules, backends, {}, { helperFrom: 2, coreFree: () => ++asked > 100 });
+    expect(asked).toBe(101);
+    expect(plain(late)).toEqual(alone);
+    // Too few rules left once free: no helper.
+    const few = { helped: 0 };
+    let calls = 0;
+    expect(plain(compileEach(loaded.rules, backends, {}, { helperFrom: 250, stats: few, coreFree: () => ++calls > 100 }))).toEqual(alone);
+    expect(few.helped).toBe(0);
+  });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { blankPlainTests } from '../../src/loader/test-data.js';
-import { createTypechecker, hash, ProofFeed, type TestProof } from '../../src/loader/typecheck.js';
+import { checkInWorker, createTypechecker, hash, ProofFeed, type TestProof } from '../../src/loader/typecheck.js';
 import { REPO_DIR } from '../support/rules.js';
 
 function project(files: Record<string, string>): { root: string; rules: string; write: (path: string, text: string) => string } {
@@ -101,6 +101,20 @@ describe('proofs made elsewhere', () => {
     feed.add('/r/c.ts', 'ccc', []);
     feed.flush();
     expect(posted).toHaveLength(2);
+  });
+
+  it('the check worker ends itself once it has answered, seen by a thread that never yields', async () => {
+    const p = project({ 'rules/a/rule.ts': good("const names = ['a.exe'];"), 'rules/b/rule.ts': "export const x: number = 'y';\n" });
+    const feed = new ProofFeed();
+    const checking = checkInWorker([join(p.rules, 'a/rule.ts'), join(p.rules, 'b/rule.ts')], p.rules, {}, feed);
+    expect(feed.checkingHere()).toBe(true);
+    // A build compiles without yielding until the check's answer is read: the worker must not
+    // wait for that to end (and free its program), and a helper may start once it has.
+    const idle = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    const until = Date.now() + 60_000;
+    while (feed.checkingHere() && Date.now() < until) Atomics.wait(idle, 0, 0, 50);
+    expect(feed.checkingHere()).toBe(false);
+    expect((await checking).map((d) => [d.location?.file.endsWith('b/rule.ts'), d.code])).toEqual([[true, 'SIEMC-TS2322']]);
   });
 });
 
