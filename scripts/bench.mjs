@@ -204,13 +204,19 @@ if (process.env.SIEMC_BENCH_TYPES !== '0') {
   const read = blanked.getSourceFile.bind(blanked);
   blanked.getSourceFile = (name, version, ...rest) =>
     files.includes(name) ? ts.createSourceFile(name, blankPlainTests(readFileSync(name, 'utf8')), version) : read(name, version, ...rest);
+  const budget = ['budget per rule (the DSL)', '5.00', '100', '2000'];
+  const editor = row('100 generated rules, 50 test events each, as an editor checks them', ts.createProgram(files, options), files);
+  const dsl = row('the same, as siemc build checks them (plain test data blanked)', ts.createProgram({ rootNames: files, options, host: blanked }), files);
+  // The budget is the DSL's (its field table, builders, rule spec): the second row. What the
+  // first adds is TypeScript checking 50 JSON literals per rule against the events' Json type.
+  const within = dsl.slice(1).every((v, i) => Number(v) <= Number(budget[i + 1]));
   const body = [
-    row('100 generated rules, 50 test events each, as an editor checks them', ts.createProgram(files, options), files),
-    row('the same, as siemc build checks them (plain test data blanked)', ts.createProgram({ rootNames: files, options, host: blanked }), files),
-    ['budget per rule', '5.00', '100', '2000'],
+    [...editor, `the DSL's part + ${(Number(editor[1]) - Number(dsl[1])).toFixed(2)} ms of JSON test events`],
+    [...dsl, within ? 'within budget' : 'OVER BUDGET'],
+    [...budget, ''],
   ];
   console.log('\nType-checking budget (TypeScript ' + ts.version + '): per rule');
-  printTable(['rule set', 'check ms', 'instantiations', 'types'], body);
+  printTable(['rule set', 'check ms', 'instantiations', 'types', 'against the budget'], body);
   rmSync(root, { recursive: true, force: true });
 }
 
