@@ -50,6 +50,22 @@ describe('rule loader', () => {
     expect(rules[0]?.location).toMatchObject({ file: join(p.rules, 'a/rule.ts'), line: 4 });
   });
 
+  it('loads again after stopping esbuild\'s service, through the graph and through the bundle fallback', async () => {
+    // The CLI's build stops the service once its modules are compiled; any later esbuild call
+    // (the next load in watch-like use, or the bundle a module needs) starts it again.
+    const plain = project({ 'rules/a/rule.ts': `import { defineRule, field } from 'siemc';\nexport const r = ${rule(ID1, "field('process.name').equals('a.exe')")};\n` });
+    const needsBundle = project({
+      'rules/a/rule.ts': `import { defineRule, field } from 'siemc';\nimport { tag } from 'esm-only';\n\nexport const r = ${rule(ID2, "field('process.name').equals(tag)")};\n`,
+      'node_modules/esm-only/package.json': '{"name":"esm-only","type":"module","exports":{"import":"./index.js"}}',
+      'node_modules/esm-only/index.js': "export const tag = 'a.exe';\n",
+    });
+    for (const [p, id] of [[plain, ID1], [needsBundle, ID2], [plain, ID1]] as const) {
+      const { rules, diagnostics } = await loadRules(p.rules, { typecheck: false, cache: false, stopEsbuild: true });
+      expect(diagnostics).toEqual([]);
+      expect(rules.map((r) => r.id)).toEqual([id]);
+    }
+  });
+
   it('makes a rule built with defineRule but not exported an error at its line', async () => {
     const p = project({
       'rules/a/rule.ts': `import { defineRule, field } from 'siemc';\nexport const kept = ${rule(ID1, "field('process.name').equals('a.exe')")};\nconst forgotten = ${rule(ID2, "field('process.name').equals('a.exe')")};\nvoid forgotten;\n`,
