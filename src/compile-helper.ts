@@ -26,8 +26,14 @@ import type { Rule } from './model/rule.js';
 /** Below this many rules left to compile the helper's start (~0.2 s) costs more than it gives. */
 export const HELPER_FROM = 200;
 
-/** How long to wait for an answer the helper owes before compiling the rule here instead. */
-const PATIENCE_MS = 30_000;
+/**
+ * How long to wait for an answer the helper owes before compiling what it owes here. This thread
+ * cannot see that the helper died (out of memory, a crash): a worker's `threadId` and its 'exit'
+ * event change only when this thread yields, which it does not. Once this thread has taken the
+ * last rule, the helper owes the one it is compiling (it took none if it never started), so
+ * giving up early costs at most that rule compiled twice, and the result is the same.
+ */
+const PATIENCE_MS = 1_000;
 
 /**
  * A rule for the helper: the rule without its tests as JSON, parsed only by the thread that
@@ -84,11 +90,14 @@ export interface EachOptions {
   readonly stats?: { helped: number };
   /** This thread takes no rule before the helper has answered for all it could (tests). */
   readonly helperFirst?: boolean;
+  /** How long to wait for an owed answer (default PATIENCE_MS; tests that let the helper start first wait longer). */
+  readonly patienceMs?: number;
 }
 
 /** For each rule in order, compileRules([rule], targets, options). */
 export function compileEach(rules: readonly Rule[], targets: readonly Backend[], options: CompileOptions, each: EachOptions = {}): CompileResult[] {
-  const results: (CompileResult | undefined)[] = new Array<CompileResult | undefined>(rules.length);
+  // Not a sparse array: map() below skips holes, and a rule the helper never answered for would stay one.
+  const results: (CompileResult | undefined)[] = Array.from({ length: rules.length }, () => undefined);
   const here = (i: number): CompileResult => compileRules([rules[i] as Rule], targets, options);
   const helperFrom = each.helperFrom ?? HELPER_FROM;
   if (rules.length < helperFrom) return rules.map((_, i) => here(i));
@@ -112,10 +121,11 @@ export function compileEach(rules: readonly Rule[], targets: readonly Backend[],
       }
     // The helper's rules: its answers, as they come, waiting on its counter between them. A
     // helper that stopped (failed, out of memory) cannot say so while this thread does not
-    // yield: after PATIENCE_MS without an answer, what it owes is compiled here.
+    // yield: after PATIENCE_MS without an answer, what it owes is compiled here (see PATIENCE_MS).
     let owed = worker === undefined ? 0 : results.reduce((n, r) => n - (r === undefined ? 0 : 1), rules.length);
     let waitedMs = 0;
-    while (owed > 0 && waitedMs < PATIENCE_MS) {
+    const patience = each.patienceMs ?? PATIENCE_MS;
+    while (owed > 0 && waitedMs < patience) {
       const answered = Atomics.load(shared, ANSWERED);
       const message = receiveMessageOnPort(port1) as { message: HelperAnswer } | undefined;
       if (message === undefined) {

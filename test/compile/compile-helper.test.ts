@@ -35,9 +35,21 @@ describe('compiling on two threads', () => {
     const rules = writeRules(dir, { 'a.ts': ruleModule(20, 'a'), 'shared.ts': SHARED });
     const loaded = await loadRules(rules, { typecheck: false, cache: false });
     const stats = { helped: 0 };
-    const helped = compileEach(loaded.rules, backends, {}, { helperFrom: 2, stats, helperFirst: true });
+    // The helper starts while this thread waits: its start is not an answer owed late.
+    const helped = compileEach(loaded.rules, backends, {}, { helperFrom: 2, stats, helperFirst: true, patienceMs: 60_000 });
     expect(stats.helped).toBe(loaded.rules.length);
     expect(plain(helped)).toEqual(plain(loaded.rules.map((rule) => compileRules([rule], backends, {}))));
+  });
+
+  it('compiles here what the helper owes once it stops answering, with the same results', async () => {
+    const dir = workspace();
+    const rules = writeRules(dir, { 'a.ts': ruleModule(20, 'a'), 'shared.ts': SHARED });
+    const loaded = await loadRules(rules, { typecheck: false, cache: false });
+    // No patience at all: whatever the helper has not answered yet (while it starts, every rule) is compiled here.
+    const stats = { helped: 0 };
+    const impatient = compileEach(loaded.rules, backends, {}, { helperFrom: 2, stats, helperFirst: true, patienceMs: 0 });
+    expect(stats.helped).toBeLessThan(loaded.rules.length);
+    expect(plain(impatient)).toEqual(plain(loaded.rules.map((rule) => compileRules([rule], backends, {}))));
   });
 
   it('starts the helper only once a core is free, for the rules left, and gives the same', async () => {
