@@ -13,6 +13,8 @@ import type { Rule } from './model/rule.js';
 const { job, port } = workerData as { job: HelperJob; port: MessagePort };
 const shared = new Int32Array(job.counters);
 const targets = job.targets.map((name) => backendNamed(name)).filter((b): b is Backend => b !== undefined);
+// A target this thread does not know: the main thread compiles every rule.
+const allKnown = targets.length === job.targets.length;
 const answer = (a: HelperAnswer): void => {
   port.postMessage(a);
   Atomics.add(shared, ANSWERED, 1);
@@ -20,8 +22,7 @@ const answer = (a: HelperAnswer): void => {
 };
 for (let i = Atomics.add(shared, NEXT, 1); i < job.offset + job.rules.length; i = Atomics.add(shared, NEXT, 1)) {
   const item = job.rules[i - job.offset];
-  // A target this thread does not know: the main thread compiles the rule.
-  if (item === null || item === undefined || targets.length !== job.targets.length) {
+  if (item === null || item === undefined || !allKnown) {
     answer({ i });
     continue;
   }

@@ -119,9 +119,8 @@ export function compileEach(rules: readonly Rule[], targets: readonly Backend[],
         if (!started && rules.length - i >= helperFrom && coreFree()) start(i + 1);
         results[i] = here(i);
       }
-    // The helper's rules: its answers, as they come, waiting on its counter between them. A
-    // helper that stopped (failed, out of memory) cannot say so while this thread does not
-    // yield: after PATIENCE_MS without an answer, what it owes is compiled here (see PATIENCE_MS).
+    // The helper's rules: its answers, as they come, waiting on its counter between them; after
+    // PATIENCE_MS without one, what it still owes is compiled below.
     let owed = worker === undefined ? 0 : results.reduce((n, r) => n - (r === undefined ? 0 : 1), rules.length);
     let waitedMs = 0;
     const patience = each.patienceMs ?? PATIENCE_MS;

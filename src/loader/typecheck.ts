@@ -223,7 +223,7 @@ export function createTypechecker(rulesDir: string, options: TypecheckerOptions 
   };
 
   const fileState = (t: TS, host: CheckHost, sf: ts.SourceFile, diagnostics: readonly Diagnostic[]): FileState => {
-    const imports = [...host.importsOf(sf.fileName)];
+    const imports = host.importsOf(sf.fileName);
     const global =
       !t.isExternalModule(sf) ||
       sf.statements.some((s) => t.isModuleDeclaration(s) && (t.isStringLiteral(s.name) || s.name.text === 'global' || (t.getCombinedModifierFlags(s) & t.ModifierFlags.Ambient) !== 0));
